@@ -1,0 +1,24 @@
+# scan2text: Tesseract (eng, rus, hye, osd) + the CLI as entrypoint.
+#   docker build -t scan2text .
+#   docker run --rm -v /scans:/data -v /out:/out scan2text run /data --out /out
+#   docker run --rm -p 8765:8765 -v /out:/out scan2text review /out --host 0.0.0.0 --no-browser
+FROM python:3.11-slim-bookworm
+
+# The same script `make` and CI use, so the image has exactly the system packages they test with.
+COPY scripts/install-system.sh /tmp/install-system.sh
+RUN /tmp/install-system.sh && rm -rf /var/lib/apt/lists/* /tmp/install-system.sh
+
+RUN useradd --create-home --uid 1000 scan2text
+WORKDIR /opt/scan2text
+COPY pyproject.toml README.md ./
+COPY src ./src
+COPY flows ./flows
+RUN pip install --no-cache-dir .
+
+USER scan2text
+ENV PREFECT_HOME=/home/scan2text/.prefect \
+    PREFECT_SERVER_ANALYTICS_ENABLED=false \
+    OMP_THREAD_LIMIT=1
+WORKDIR /home/scan2text
+ENTRYPOINT ["scan2text"]
+CMD ["--help"]

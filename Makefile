@@ -1,0 +1,40 @@
+# make run   — install what is missing, then OCR samples/ into outputs/samples/
+# make test  — install what is missing (test tools included), then run the whole suite
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install install-dev run test lint bench samples docker clean
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+$(VENV)/.runtime: pyproject.toml scripts/install-system.sh
+	scripts/install-system.sh
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	scripts/install-system.sh --dev
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/scan2text run samples --out outputs/samples
+
+test: install-dev
+	$(BIN)/ruff check src flows tests bench
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: install
+	$(BIN)/scan2text bench quality bench/hard
+
+samples: install-dev
+	$(BIN)/python -m scan2text.samplegen --level mild --out samples
+	$(BIN)/python -m scan2text.samplegen --level hard --out bench/hard
+
+docker:
+	docker build -t scan2text .
+
+clean:
+	rm -rf outputs/*/ .pytest_cache

@@ -1,0 +1,66 @@
+"""The scan2text Prefect flow: pages in parallel through preprocess + OCR, then documents and records.
+
+Tasks only wrap library functions; the task runner decides where pages run: threads on this
+machine by default (Tesseract runs in its own processes, OpenCV releases the GIL), or an
+existing Dask cluster with `dask_address`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from scan2text.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_page
+from scan2text.settings import Settings
+
+
+@task(name="page", cache_policy=NO_CACHE, persist_result=False, retries=0)
+def page_task(source: dict, out_dir: str, settings: dict) -> PageOutcome:
+    # Plain dicts cross the wire to Dask workers; the models are rebuilt on the worker.
+    return run_page(source, Path(out_dir), Settings.model_validate(settings))
+
+
+@flow(name="scan2text-run", persist_result=False, validate_parameters=False, log_prints=False)
+def run_batch(
+    input_path: str,
+    out_dir: str,
+    settings: Settings | None = None,
+    manifest: str | None = None,
+    force: bool = False,
+) -> BatchSummary:
+    """OCR every page under `input_path` into `out_dir`; finished pages are reused unless `force`."""
+    settings = settings or Settings()
+    plan = plan_batch(Path(input_path), Path(out_dir), settings, Path(manifest) if manifest else None, force)
+    settings_blob = settings.model_dump(mode="json")
+    futures = [page_task.submit(src.model_dump(), out_dir, settings_blob) for src, _ in plan.todo]
+    for future in as_completed(futures):
+        plan.accept(future.result())
+    return finish_batch(plan)
+
+
+def make_runner(workers: int, dask_address: str | None = None) -> ThreadPoolTaskRunner:
+    """Threads on this machine, or the tasks shipped to an existing Dask scheduler."""
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask_address)  # type: ignore[return-value]
+    return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
+
+
+def run(
+    input_path: Path,
+    out_dir: Path,
+    settings: Settings,
+    manifest: Path | None = None,
+    force: bool = False,
+    dask_address: str | None = None,
+) -> BatchSummary:
+    runner = make_runner(settings.workers, dask_address)
+    return run_batch.with_options(task_runner=runner)(
+        str(input_path), str(out_dir), settings, str(manifest) if manifest else None, force
+    )

@@ -1,0 +1,147 @@
+"""A batch from start to end, as plain functions the Prefect flow composes.
+
+plan_batch finds the pages and decides which are already done; run_page does one page and
+never raises (a bad page becomes a reported failure, the batch goes on); the plan takes each
+outcome into the store as it arrives; finish_batch turns the pages into documents and records.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import Field
+
+from scan2text import __version__
+from scan2text.errors import InputError, Scan2TextError
+from scan2text.extract import build_records
+from scan2text.ingest import PageSource, content_hash, discover
+from scan2text.models import Model, Page
+from scan2text.ocr import tesseract
+from scan2text.outputs import DB_FILE, PageError, now, read_page, write_errors, write_records
+from scan2text.pages import cache_key, process_page
+from scan2text.progress import current as progress
+from scan2text.settings import Settings
+from scan2text.store import Store
+
+log = logging.getLogger("scan2text")
+
+
+class PageOutcome(Model):
+    page_id: str
+    page: Page | None = None
+    error: PageError | None = None
+
+
+class BatchSummary(Model):
+    run_id: int
+    out_dir: str
+    pages: int
+    processed: int
+    reused: int
+    failed: int
+    records: int
+    errors: list[PageError] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+def run_page(source: PageSource | dict, out_dir: Path, settings: Settings) -> PageOutcome:
+    """Process one page; every failure comes back as a PageError naming the file, stage and reason."""
+    src = PageSource.model_validate(source)
+    try:
+        return PageOutcome(page_id=src.id, page=process_page(src, out_dir, settings))
+    except Scan2TextError as exc:
+        stage, reason = exc.stage, exc.message
+    except MemoryError:
+        stage, reason = "preprocess", "out of memory while processing the page"
+    except Exception as exc:  # a bug must not sink the batch, but must be visible
+        log.exception("unexpected failure on %s", src.path)
+        stage, reason = "run", f"internal error: {type(exc).__name__}: {exc}"
+    error = PageError(file=src.path, page_id=src.id, frame=src.frame, stage=stage, reason=reason, time=now())
+    return PageOutcome(page_id=src.id, error=error)
+
+
+class BatchPlan:
+    """The pages of one run and what became of each."""
+
+    def __init__(self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource]) -> None:
+        self.out_dir = out_dir
+        self.store = store
+        self.run_id = run_id
+        self.sources = sources
+        self.todo: list[tuple[PageSource, str]] = []
+        self.keys: dict[str, str] = {}
+        self.errors: list[PageError] = []
+        self.reused = 0
+        self.processed = 0
+
+    def accept(self, outcome: PageOutcome) -> None:
+        if outcome.page is not None:
+            self.store.save_page(self.run_id, outcome.page, key=self.keys.get(outcome.page_id))
+            self.processed += 1
+        elif outcome.error is not None:
+            self.fail(outcome.error)
+        progress().advance(failed=outcome.error is not None)
+
+    def fail(self, error: PageError) -> None:
+        self.errors.append(error)
+        self.store.record_error(self.run_id, error.file, error.stage, error.reason)
+        log.error("%s: %s failed: %s", error.file, error.stage, error.reason)
+
+
+def plan_batch(
+    input_path: Path, out_dir: Path, settings: Settings, manifest: Path | None = None, force: bool = False
+) -> BatchPlan:
+    if not input_path.exists():
+        raise InputError("input folder does not exist", str(input_path))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sources = discover(input_path, manifest)
+    store = Store.open(out_dir / DB_FILE)
+    versions = {"scan2text": __version__, "tesseract": tesseract.version()}
+    run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions)
+    plan = BatchPlan(out_dir, store, run_id, sources)
+    progress().start(len(sources))
+    hashes: dict[str, str] = {}
+    for src in sources:
+        try:
+            digest = hashes.get(src.path) or hashes.setdefault(src.path, content_hash(Path(src.path)))
+        except OSError as exc:
+            plan.fail(PageError(file=src.path, page_id=src.id, frame=src.frame, stage="ingest",
+                                reason=f"cannot read file: {exc.strerror or exc}", time=now()))
+            progress().advance(failed=True)
+            continue
+        key = cache_key(digest, src.frame, settings)
+        plan.keys[src.id] = key
+        if not force and store.page_done(src.id, key) and read_page(out_dir, src.id) is not None:
+            plan.reused += 1
+            progress().advance(cached=True)
+            continue
+        plan.todo.append((src, key))
+    return plan
+
+
+def finish_batch(plan: BatchPlan) -> BatchSummary:
+    """Documents from the batch's pages (with their corrections), then records.jsonl and errors.jsonl."""
+    store, order = plan.store, {src.id: n for n, src in enumerate(plan.sources)}
+    pages = sorted((p for p in store.current_pages() if p.id in order), key=lambda p: order[p.id])
+    records = build_records(_without_words(pages))
+    store.save_records(plan.run_id, records)
+    records = store.current_records()
+    write_records(plan.out_dir, records)
+    write_errors(plan.out_dir, plan.errors)
+    store.finish_run(plan.run_id, status="failed" if plan.errors else "ok", failures=len(plan.errors))
+    store.close()
+    progress().finish()
+    return BatchSummary(
+        run_id=plan.run_id, out_dir=str(plan.out_dir), pages=len(plan.sources), processed=plan.processed,
+        reused=plan.reused, failed=len(plan.errors), records=len(records), errors=plan.errors,
+    )
+
+
+def _without_words(pages: Iterable[Page]) -> list[Page]:
+    # Segmentation reads lines only; dropping the word boxes keeps a large batch's memory small.
+    return [p.model_copy(update={"lines": [ln.model_copy(update={"words": []}) for ln in p.lines]}) for p in pages]

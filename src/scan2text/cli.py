@@ -1,0 +1,132 @@
+"""The scan2text command line: `run` drives the Prefect flow; the other commands read its output."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from scan2text import __version__
+from scan2text.errors import Scan2TextError
+from scan2text.settings import Settings
+
+# Prefect runs offline and out of sight unless asked: no telemetry, no INFO chatter, and no
+# tracebacks from its temporary server shutting down. Set before Prefect is first imported.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+
+EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    help="OCR archival typescript scans (Russian, Armenian, English) into corrected, citable records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"scan2text {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """scan2text: page images in, records out."""
+
+
+def load_settings(config: Path | None, lang: str | None, workers: int | None) -> Settings:
+    data: dict = {}
+    if config:
+        try:
+            raw = config.read_bytes()
+            data = tomllib.loads(raw.decode()) if config.suffix == ".toml" else json.loads(raw)
+        except (OSError, ValueError) as exc:
+            raise Scan2TextError(f"cannot read settings: {exc}", str(config)) from exc
+    settings = Settings.model_validate(data)
+    if lang:
+        settings.ocr.lang = lang
+    if workers is not None:
+        settings.workers = workers
+    return settings
+
+
+@app.command()
+def run(
+    input_path: Annotated[Path, typer.Argument(help="Folder of page images (PNG, JPEG, TIFF, PDF) or one file.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder [default: outputs/<input folder name>]")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="auto, or a Tesseract language: eng, rus, hye, rus+eng …")] = None,
+    workers: Annotated[int | None, typer.Option(help="Pages processed in parallel [default: one per core]")] = None,
+    manifest: Annotated[Path | None, typer.Option(help="CSV mapping images to fund/inventory/file/sheet")] = None,
+    config: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON), see `scan2text settings`")] = None,
+    force: Annotated[bool, typer.Option(help="Redo pages already finished with the same settings")] = False,
+    dask_address: Annotated[
+        str | None, typer.Option(help="Run pages on an existing Dask cluster, e.g. tcp://host:8786")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage, Prefect included")] = False,
+) -> None:
+    """OCR every page under INPUT and write pages/, records.jsonl and the SQLite store to --out."""
+    _configure_logging(verbose, quiet)
+    try:
+        settings = load_settings(config, lang, workers)
+    except Scan2TextError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    target = out_dir or Path("outputs") / input_path.resolve().name
+    from flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
+    from scan2text.progress import for_terminal, reporting
+
+    try:
+        with reporting(for_terminal(quiet)):
+            summary = run_flow(input_path, target, settings, manifest, force, dask_address)
+    except Scan2TextError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    for e in summary.errors:
+        err.print(f"[red]failed:[/] {e.file}: {e.stage}: {e.reason}", highlight=False)
+    if not quiet:
+        err.print(
+            f"{summary.pages} pages ({summary.processed} processed, {summary.reused} reused, "
+            f"{summary.failed} failed), {summary.records} records → {target}",
+            highlight=False,
+        )
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_PAGES_FAILED)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a record (one line of records.jsonl)."""
+    from scan2text.models import Record
+
+    print(json.dumps(Record.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """Print the default settings as JSON, a starting point for --config."""
+    print(Settings().model_dump_json(indent=2))
+
+
+def _configure_logging(verbose: bool, quiet: bool) -> None:
+    level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"

@@ -1,0 +1,233 @@
+"""Dates as typed in 1920s documents, in English, Russian and Armenian, to ISO 8601.
+
+"May 3, 1920" · "3 May 1920" · "May 6–7, 1920" · "No later than May 11, 1920" · "3 мая 1920 г." ·
+"6–7 мая 1920 г." · "03.05.1920" · "1920 թ. մայիսի 3" · "20 апреля (3 мая) 1920 г." · "May 3, 1920 (O.S.)".
+When a document gives both styles the ISO date is the New Style one; a date marked Old Style only
+is converted. The printed form, qualifier and style note included, is kept in `date_text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from scan2text.extract.tolerant import CLEAN, DASH_RE, FUZZY, REPAIRED, clean_text, damaged, to_int
+from scan2text.grammar import Grammar, default_grammar
+
+
+class ParsedDate(BaseModel):
+    iso: str
+    date_text: str
+    confidence: float = CLEAN
+    start: int = 0
+    end: int = 0
+    old_style: bool = False
+    qualifier: str | None = None
+
+
+_N = r"[0-9OoОоlI|]"
+_D = rf"{_N}{{1,2}}"
+_Y = rf"{_N}{{4}}"
+_M = r"[^\W\d_]{3,14}\.?"
+_DASH = rf"\s*{DASH_RE}\s*"
+_B = r"(?<![\w.])"  # numbers must not be glued to a preceding word or number
+_E = r"(?!\w)"
+
+# Each pattern names day/month/year groups; `*2` groups are the second date of a range, or the
+# New Style date when `ns` is set on the pattern.
+_RANGE_DAY = rf"(?:{_DASH}(?P<d2>{_D}))?"
+_PATTERNS: list[tuple[str, str]] = [
+    ("dmy_os_ns",
+     rf"{_B}(?P<d1>{_D})\s+(?P<m1>{_M})\s*\(\s*(?P<d2>{_D})\s+(?P<m2>{_M})\s*\)\s*,?\s*(?P<y>{_Y}){_E}"),
+    ("mdy_os_ns",
+     rf"(?P<m1>{_M})\s+(?P<d1>{_D})\s*\(\s*(?:(?P<m2>{_M})\s+)?(?P<d2>{_D})\s*\)\s*,?\s*(?P<y>{_Y}){_E}"),
+    ("mdy",
+     rf"(?P<m1>{_M})\s+(?P<d1>{_D})(?:{_DASH}(?:(?P<m2>{_M})\s+)?(?P<d2>{_D}))?\s*(?P<comma>,?)\s*(?P<y>{_Y}){_E}"),
+    ("dmy", rf"{_B}(?P<d1>{_D})(?:\s+(?P<m1>{_M}))?{_RANGE_DAY}\s+(?P<m2>{_M})\s*,?\s*(?P<y>{_Y}){_E}"),
+    ("ymd", rf"{_B}(?P<y>{_Y})\s*(?:թ\.?|թվականի|г\.?)?\s*,?\s*(?P<m1>{_M})\s+(?P<d1>{_D}){_RANGE_DAY}{_E}"),
+    ("numeric", rf"{_B}(?P<d1>{_D})\.(?P<m1>{_N}{{1,2}})\.(?P<y>{_Y}){_E}"),
+]
+_COMPILED = [(name, re.compile(rx)) for name, rx in _PATTERNS]
+_NUMERIC_GROUPS = ("d1", "d2", "y")
+
+
+def julian_offset(year: int) -> int:
+    """Days the Gregorian calendar runs ahead of the Julian one in `year` (13 in 1900–2099)."""
+    return year // 100 - year // 400 - 2
+
+
+@lru_cache(maxsize=2048)
+def _month(token: str, grammar_id: int) -> tuple[int, float] | None:
+    grammar = _GRAMMARS[grammar_id]
+    word = token.rstrip(".").lower()
+    months = grammar.month_words
+    if word in months:
+        return months[word], CLEAN
+    if len(word) < 4:
+        return None
+    best = process.extractOne(word, [k for k in months if len(k) >= 4], scorer=fuzz.ratio, score_cutoff=80)
+    return (months[best[0]], FUZZY) if best else None
+
+
+_GRAMMARS: dict[int, Grammar] = {}
+
+
+def _phrase_re(phrases: list[str]) -> str:
+    alts = sorted({re.escape(p).replace(r"\ ", r"\s*") for p in phrases}, key=len, reverse=True)
+    return "|".join(alts)
+
+
+class _Lexicon:
+    """The grammar's date words compiled to regexes, once per grammar."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.qualifier = re.compile(rf"(?:{_phrase_re(grammar.words('date_qualifiers'))})\s*$", re.IGNORECASE)
+        self.year_suffix = re.compile(rf"^\s*(?:{_phrase_re(grammar.words('year_suffixes'))})(?!\w)")
+        styles = _phrase_re(grammar.words("old_style_markers") + grammar.words("new_style_markers"))
+        self.style = re.compile(
+            rf"^\s*(?:\(\s*(?:по\s+)?(?P<p>{styles})\s*\)|(?:по\s+)?(?P<b>{styles}))", re.IGNORECASE)
+        self.old = {w.lower().replace(" ", "") for w in grammar.words("old_style_markers")}
+
+
+_LEXICONS: dict[int, _Lexicon] = {}
+
+
+def _lexicon(grammar: Grammar) -> _Lexicon:
+    key = id(grammar)
+    if key not in _LEXICONS:
+        _GRAMMARS[key] = grammar
+        _LEXICONS[key] = _Lexicon(grammar)
+    return _LEXICONS[key]
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _read(name: str, m: re.Match[str], mask: list[bool], gid: int) -> tuple[list[dt.date], float] | None:
+    conf = CLEAN
+    nums: dict[str, int] = {}
+    for g in ("d1", "d2", "y"):
+        if m.groupdict().get(g) is None:
+            continue
+        value, fixed = to_int(m.group(g))
+        if value is None:
+            return None
+        nums[g] = value
+        if fixed:
+            conf = min(conf, REPAIRED)
+    months: dict[str, int] = {}
+    for g in ("m1", "m2"):
+        raw = m.groupdict().get(g)
+        if raw is None:
+            continue
+        if name == "numeric":
+            value, fixed = to_int(raw)
+            if value is None:
+                return None
+            months[g], conf = value, min(conf, REPAIRED if fixed else CLEAN)
+            continue
+        got = _month(raw, gid)
+        if got is None:
+            return None
+        months[g], conf = got[0], min(conf, got[1])
+    if damaged(mask, m.start(), m.end()):
+        conf = min(conf, REPAIRED)
+    if name == "mdy" and not m.group("comma"):
+        conf = min(conf, 0.9)  # "May 3 1920": a lost comma, unambiguous
+    y = nums["y"]
+    if not 1700 <= y <= 2100:
+        return None
+    if name == "dmy":
+        first_month = months.get("m1", months["m2"])
+        second_month = months["m2"]
+    else:
+        first_month = months["m1"]
+        second_month = months.get("m2", first_month)
+    first = _date(y, first_month, nums["d1"])
+    if first is None:
+        return None
+    dates = [first]
+    if "d2" in nums:
+        second = _date(y, second_month, nums["d2"])
+        if second is None:
+            return None
+        dates.append(second)
+    return dates, conf
+
+
+def find_dates(text: str, lang: str | None = None, grammar: Grammar | None = None) -> list[ParsedDate]:
+    """Every date in `text`, left to right, non-overlapping (the longest reading wins at a position)."""
+    grammar = grammar or default_grammar()
+    lex = _lexicon(grammar)
+    clean, mask = clean_text(text)
+    found: list[tuple[int, int, str, re.Match[str], list[dt.date], float]] = []
+    for name, rx in _COMPILED:
+        for m in rx.finditer(clean):
+            got = _read(name, m, mask, id(grammar))
+            if got:
+                found.append((m.start(), -m.end(), name, m, *got))
+    found.sort(key=lambda f: (f[0], f[1]))
+    out: list[ParsedDate] = []
+    last_end = -1
+    for start, neg_end, name, m, dates, conf in found:
+        if start < last_end:
+            continue
+        out.append(_finish(clean, start, -neg_end, name, m, dates, conf, lex))
+        last_end = out[-1].end
+    return out
+
+
+def _finish(clean: str, start: int, end: int, name: str, m: re.Match[str], dates: list[dt.date],
+            conf: float, lex: _Lexicon) -> ParsedDate:
+    old_style = False
+    tail = lex.year_suffix.match(clean[end:]) if name != "ymd" else None
+    if tail:
+        end += tail.end()
+    style = lex.style.match(clean[end:])
+    if style:
+        marker = (style.group("p") or style.group("b")).lower().replace(" ", "")
+        old_style = marker in lex.old
+        end += style.end()
+    qualifier = None
+    q = lex.qualifier.search(clean[:start])
+    if q:
+        qualifier = q.group().strip()
+        start = q.start()
+    if name.endswith("_os_ns"):
+        dates = dates[1:]  # the bracketed date is the New Style one
+    elif old_style:
+        dates = [d + dt.timedelta(days=julian_offset(d.year)) for d in dates]
+    iso = "/".join(d.isoformat() for d in dates)
+    # Printed text with repaired digits and a typographic dash in ranges.
+    pieces, pos = [], start
+    for g in (*_NUMERIC_GROUPS, "m1"):
+        if g == "m1" and name != "numeric":
+            continue
+        if m.groupdict().get(g) is None:
+            continue
+        value, _ = to_int(m.group(g))
+        width = len(m.group(g)) if g != "y" else 4
+        pieces.append((m.start(g), m.end(g), str(value).zfill(width)))
+    out = ""
+    for s, e, rep in sorted(pieces):
+        out += clean[pos:s] + rep
+        pos = e
+    out += clean[pos:end]
+    out = re.sub(rf"(\d)\s*{DASH_RE}\s*(\d)", r"\1–\2", out)
+    out = re.sub(r"\s+", " ", out).strip()
+    return ParsedDate(iso=iso, date_text=out, confidence=conf, start=start, end=end,
+                      old_style=old_style or name.endswith("_os_ns"), qualifier=qualifier)
+
+
+def parse_date(text: str, lang: str | None = None, grammar: Grammar | None = None) -> ParsedDate | None:
+    """The first date in `text`, or None."""
+    dates = find_dates(text, lang, grammar)
+    return dates[0] if dates else None

@@ -1,0 +1,165 @@
+"""Turn one labelled Segment into a Record: header fields, body, signatories, citation, pages."""
+
+from __future__ import annotations
+
+import re
+from statistics import fmean
+
+from scan2text.extract.citations import parse_citation_detailed
+from scan2text.extract.tolerant import CLEAN, FLAG_BELOW, REPAIRED, damaged, join_lines, script_of
+from scan2text.grammar import Grammar
+from scan2text.models import Page, Record, RecordPage, SheetRef
+from scan2text.segment import (
+    ADDRESSEE,
+    BODY,
+    CITATION,
+    DATE,
+    SUBJECT,
+    TITLE,
+    Segment,
+    StreamLine,
+    title_shaped,
+)
+
+CITED_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
+MAX_SIGNATURE_LINES = 4
+
+
+def ocr_factor(lines: list[StreamLine]) -> float:
+    """How much to trust text read from these lines: 1.0 at Tesseract confidence ≥ 70, less below."""
+    confs = [sl.line.conf for sl in lines if sl.line.conf > 0]
+    if not confs:
+        return 1.0
+    conf = fmean(confs)
+    return 1.0 if conf >= 70 else 0.5 + 0.5 * conf / 70
+
+
+def sheet_span(refs: list[SheetRef]) -> str | None:
+    """'213–214', '41v' or '41–41v' from the sheet references of a document's pages."""
+    labels = [r.label for r in refs if r.sheet is not None]
+    if not labels:
+        return None
+    return labels[0] if labels[0] == labels[-1] else f"{labels[0]}–{labels[-1]}"
+
+
+def _text(lines: list[StreamLine]) -> str | None:
+    return join_lines([sl.clean for sl in lines]) or None
+
+
+def _strip_prefix(text: str, prefixes: list[str]) -> str:
+    for p in sorted(prefixes, key=len, reverse=True):
+        m = re.match(rf"^{re.escape(p)}\s*[:՝]?\s+", text)
+        if m:
+            return text[m.end():]
+    return text
+
+
+def _sender(title: str, doc_type_word_end: int) -> str | None:
+    rest = title[doc_type_word_end:].strip()
+    m = re.match(r"^(?:from|of)\s+(?P<s>.+)$", rest, re.IGNORECASE)
+    if m:
+        return m.group("s")
+    if rest and not re.match(r"^[a-z]", rest):  # "ТЕЛЕГРАММА МИНИСТРА …": the genitive rest names the sender
+        return rest
+    return None
+
+
+def _signatories(body: list[StreamLine], before_citation: str) -> list[str]:
+    """Short unpunctuated lines closing the body: the signatory's title and name."""
+    out: list[str] = []
+    if before_citation.strip():
+        out.append(before_citation.strip())
+    for sl in reversed(body):
+        text = sl.clean.strip()
+        if len(out) >= MAX_SIGNATURE_LINES or len(text) > 70 or text.endswith((".", ":", ";", ",", "…", "։")):
+            break
+        if len(text) > 40 and not title_shaped(text):
+            break  # a wrapped body line, not a name or a title
+        out.insert(0, text)
+    return out
+
+
+def build_record(seg: Segment, pages: list[Page], grammar: Grammar) -> Record:
+    lines = seg.lines
+    first = lines[0]
+    by_role: dict[str, list[StreamLine]] = {}
+    for sl, role in zip(lines, seg.roles, strict=True):
+        by_role.setdefault(role, []).append(sl)
+    page_indexes = list(dict.fromkeys(sl.page_index for sl in lines))
+    doc_pages = [pages[i] for i in page_indexes]
+    script = script_of(" ".join(sl.clean for sl in lines))
+    language = grammar.language_of_script(script) or first.line.language
+    lg = grammar.languages.get(language)
+    record = Record(
+        id=f"{pages[first.page_index].id}:{first.line.id}",
+        language=language,
+        text="\n".join(sl.line.text for sl in lines),
+        pages=[RecordPage(page_id=p.id, image=p.image, frame=p.frame, sheet=p.sheet) for p in doc_pages],
+        sheets=sheet_span([p.sheet for p in doc_pages if p.sheet]),
+        ocr_conf=round(fmean(sl.line.conf for sl in lines), 2),
+    )
+    conf: dict[str, float] = {}
+    if seg.header:
+        _header(seg, record, by_role, conf, lg.addressee_prefixes if lg else [])
+    _citation(seg, record, by_role, conf, grammar)
+    body = by_role.get(BODY, [])
+    cite_lines = by_role.get(CITATION, [])
+    before = cite_lines[0].line.text[: seg.citation_offset] if cite_lines else ""
+    record.signatories = _signatories(body, before) if cite_lines or seg.header else []
+    record.confidence = {k: round(v, 3) for k, v in conf.items()}
+    record.flags = [k for k, v in conf.items() if v < FLAG_BELOW]
+    return record
+
+
+def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], conf: dict[str, float],
+            addressee_prefixes: list[str]) -> None:
+    title_lines = by_role.get(TITLE, [])
+    record.doc_type = seg.doc_type
+    conf["doc_type"] = seg.doc_type_conf * ocr_factor(title_lines[:1]) if seg.doc_type else 0.0
+    record.collection_number = seg.collection_number
+    record.title = _text(title_lines)
+    if record.title:
+        conf["title"] = ocr_factor(title_lines)
+        word = re.search(r"[^\W\d_]+", record.title)
+        record.sender = _sender(record.title, word.end() if word else 0)
+    if addressee := _text(by_role.get(ADDRESSEE, [])):
+        record.addressee = _strip_prefix(addressee, addressee_prefixes)
+    record.subject = _text(by_role.get(SUBJECT, []))
+    dl = seg.date_line
+    if dl is None:
+        return
+    date_lines = by_role.get(DATE, [])
+    factor = ocr_factor(date_lines)
+    record.date, record.date_text = dl.date.iso, dl.date.date_text
+    conf["date"] = dl.date.confidence * factor
+    record.place = dl.place
+    record.number = dl.number
+    if dl.place and date_lines:
+        sl = date_lines[0]
+        at = sl.clean.find(dl.place)
+        conf["place"] = (REPAIRED if at >= 0 and damaged(sl.mask, at, at + len(dl.place)) else CLEAN) * factor
+    if dl.number:
+        conf["number"] = factor
+
+
+def _citation(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], conf: dict[str, float],
+              grammar: Grammar) -> None:
+    cite_lines = by_role.get(CITATION, [])
+    if not cite_lines:
+        if seg.header:
+            conf["cited_source"] = 0.0  # a document without its citation: maybe a missed boundary
+        return
+    texts = [sl.line.text for sl in cite_lines]
+    texts[0] = texts[0][seg.citation_offset:]
+    sources, pubs = parse_citation_detailed(join_lines(texts), grammar)
+    record.cited_source = [s.source for s in sources]
+    record.published_in = pubs
+    factor = ocr_factor(cite_lines)
+    if not sources:
+        conf["cited_source"] = 0.0
+        return
+    for name in CITED_FIELDS:
+        values = [s.confidence[name] for s in sources if name in s.confidence and getattr(s.source, name)]
+        if values:
+            conf[name] = min(values) * factor
+    conf.setdefault("archive", CLEAN * factor)

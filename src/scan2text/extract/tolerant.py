@@ -1,0 +1,192 @@
+"""OCR-damage tolerance shared by the segmenter and the extractors.
+
+Typewritten Russian, Armenian and English pages come back from Tesseract with look-alike
+letters from the wrong script ("оп." with a Latin o), 0/O and 1/l/I swapped, lost periods and
+broken lines. Everything here repairs such damage character for character (so spans in the
+repaired text are spans in the OCR text) and reports *that* it repaired, so a field read only
+through a repair can be flagged for review instead of being silently trusted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+CLEAN = 1.0
+REPAIRED = 0.7  # look-alike letters, 0/O, 1/l: the value is almost surely right, but a human should see it
+FUZZY = 0.6  # a keyword recognised by edit distance
+FLAG_BELOW = 0.75
+
+DASHES = "-‐‑‒–—―"
+DASH_RE = f"[{DASHES}]"
+
+# Pairs of letters that print (and OCR) alike across scripts: (Latin, Cyrillic).
+_LAT_CYR = [
+    ("a", "а"), ("A", "А"), ("B", "В"), ("c", "с"), ("C", "С"), ("e", "е"), ("E", "Е"), ("H", "Н"),
+    ("K", "К"), ("k", "к"), ("M", "М"), ("o", "о"), ("O", "О"), ("p", "р"), ("P", "Р"), ("T", "Т"),
+    ("x", "х"), ("X", "Х"), ("y", "у"), ("Y", "У"), ("n", "п"), ("u", "и"), ("i", "і"), ("I", "І"),
+]
+# Latin or Cyrillic letters Tesseract's Armenian model confuses with Armenian ones.
+_TO_ARMN = {"o": "օ", "O": "Օ", "n": "ո", "u": "ս", "h": "հ", "S": "Տ", "U": "Ս", "q": "զ", "g": "ց",
+            "о": "օ", "О": "Օ", "п": "ո"}
+
+_TO_SCRIPT: dict[str, dict[str, str]] = {
+    "Cyrl": {lat: cyr for lat, cyr in _LAT_CYR} | {"0": "о", "3": "з"},
+    "Latn": {cyr: lat for lat, cyr in _LAT_CYR} | {"0": "o", "1": "l", "|": "l"},
+    "Armn": dict(_TO_ARMN) | {"0": "օ"},
+}
+_AMBIGUOUS = frozenset(ch for pair in _LAT_CYR for ch in pair)
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s|я|й|го|ый|ой|ին|րդ)$", re.IGNORECASE)
+_WORD = re.compile(r"[\w|]+")
+_DIGIT_LIKE = {"O": "0", "o": "0", "О": "0", "о": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1",
+               "i": "1", "і": "1", "!": "1", "S": "5", "B": "8", "З": "3", "Z": "2", "б": "6"}
+
+
+@lru_cache(maxsize=4096)
+def char_script(ch: str) -> str:
+    if not ch.isalpha():
+        return ""
+    name = unicodedata.name(ch, "")
+    if name.startswith("LATIN"):
+        return "Latn"
+    if name.startswith("CYRILLIC"):
+        return "Cyrl"
+    if name.startswith("ARMENIAN"):
+        return "Armn"
+    return "Other"
+
+
+def script_counts(text: str, skip: frozenset[str] = frozenset()) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ch in text:
+        s = char_script(ch) if ch not in skip else ""
+        if s:
+            counts[s] = counts.get(s, 0) + 1
+    return counts
+
+
+def _majority(counts: dict[str, int]) -> str:
+    return max(counts, key=lambda s: counts[s]) if counts else ""
+
+
+def script_of(text: str) -> str:
+    """Majority script of the letters in `text` ('Latn', 'Cyrl', 'Armn'), '' if it has none.
+
+    Letters that exist in two scripts (a/а, o/о, M/М …) do not vote unless nothing else does.
+    """
+    return _majority(script_counts(text, _AMBIGUOUS)) or _majority(script_counts(text))
+
+
+def _word_script(word: str, fallback: str) -> str:
+    return _majority(script_counts(word, _AMBIGUOUS)) or fallback or _majority(script_counts(word))
+
+
+def clean_text(text: str, script: str | None = None) -> tuple[str, list[bool]]:
+    """Repair look-alike letters word by word; return the repaired text and a per-char damage mask.
+
+    A word is put into the script most of its letters are in (ties go to the line's script), so
+    "оп." with a Latin o becomes Cyrillic and "Sоurce" with a Cyrillic о becomes Latin. Digits 0/1
+    inside a word of letters ("0rder", "Te1egram") are read as letters; ordinals ("2nd") are left.
+    """
+    line_script = script or script_of(text)
+    out = list(text)
+    mask = [False] * len(text)
+    for m in _WORD.finditer(text):
+        word = m.group()
+        target = _word_script(word, line_script)
+        if target not in _TO_SCRIPT:
+            continue
+        table = _TO_SCRIPT[target]
+        letters = sum(ch.isalpha() for ch in word)
+        fold_digits = letters >= 3 and sum(ch.isdigit() for ch in word) <= 1 and not _ORDINAL.match(word)
+        for k, ch in enumerate(word):
+            if ch.isdigit() or ch == "|":
+                if not fold_digits or ch not in table:
+                    continue
+            elif char_script(ch) in ("", target) or ch not in table:
+                continue
+            out[m.start() + k] = table[ch]
+            mask[m.start() + k] = True
+    return "".join(out), mask
+
+
+def damaged(mask: list[bool], start: int, end: int) -> bool:
+    return any(mask[start:end])
+
+
+def fix_number(raw: str) -> tuple[str, bool]:
+    """Read an archival number ('200', '2O0', 'l58s', 'Р-130') with OCR letter/digit swaps repaired.
+
+    A trailing lower-case letter after digits ('158s') is a real suffix, not damage.
+    """
+    raw = raw.strip()
+    m = re.match(rf"^((?:[A-ZА-Я]{{1,2}}{DASH_RE})?)(.*?)([a-zа-я]?)$", raw)
+    if not m:
+        return raw, False
+    prefix, body, suffix = m.groups()
+    if not body or suffix in ("l", "o", "i", "о", "і"):  # '27l' is 271, not file 27 with suffix l
+        body, suffix = body + suffix, ""
+    fixed = "".join(_DIGIT_LIKE.get(ch, ch) for ch in body)
+    if not fixed.isdigit():
+        return raw, False
+    prefix = re.sub(DASH_RE, "-", prefix)
+    return f"{prefix}{fixed}{suffix}", fixed != body
+
+
+def to_int(raw: str) -> tuple[int | None, bool]:
+    fixed = "".join(_DIGIT_LIKE.get(ch, ch) for ch in raw.strip())
+    if not fixed.isdigit():
+        return None, False
+    return int(fixed), fixed != raw.strip()
+
+
+def norm_key(text: str) -> str:
+    """Case-, punctuation- and space-insensitive form of a keyword or phrase."""
+    return re.sub(r"[\s.,:;՝։'’]+", " ", text.lower()).strip()
+
+
+def match_keyword(token: str, vocabulary: Iterable[str], min_fuzzy_len: int = 5,
+                  cutoff: float = 80.0) -> tuple[str, float] | None:
+    """Which vocabulary entry `token` is, and how sure: exact 1.0, after repair 0.7, fuzzy 0.6.
+
+    Short keywords ('ф.', 'No', 'May') are only matched exactly after repair: an edit distance of
+    one on three letters matches too much ordinary text.
+    """
+    key = norm_key(token)
+    if not key:
+        return None
+    vocab = {norm_key(v): v for v in vocabulary}
+    if key in vocab:
+        return vocab[key], CLEAN
+    repaired = norm_key(clean_text(token)[0])
+    if repaired in vocab:
+        return vocab[repaired], REPAIRED
+    if len(repaired) < min_fuzzy_len:
+        return None
+    long_enough = [k for k in vocab if len(k) >= min_fuzzy_len]
+    best = process.extractOne(repaired, long_enough, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if best is None:
+        return None
+    return vocab[best[0]], FUZZY
+
+
+def join_lines(texts: list[str]) -> str:
+    """Join wrapped lines into one string, mending words and number spans broken at a line end."""
+    out = ""
+    for raw in texts:
+        text = raw.strip()
+        if not text:
+            continue
+        if not out:
+            out = text
+        elif re.search(r"[^\W\d_]-$", out) and text[:1].islower():
+            out = out[:-1] + text  # "Histori-" + "cal"
+        elif re.search(rf"\d\s*{DASH_RE}$", out) and text[:1].isdigit():
+            out += text  # "213–" + "214"
+        else:
+            out += " " + text
+    return out

@@ -1,0 +1,147 @@
+"""The header/citation grammar as data: load `default.toml`, merge a user TOML over it.
+
+The segmenter and the extractors never hard-code a keyword; they ask a `Grammar`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+DEFAULT_PATH = Path(__file__).with_name("default.toml")
+
+
+class GrammarError(ValueError):
+    """A grammar file could not be read or does not have the expected shape."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LanguageGrammar(_Model):
+    script: str
+    doc_types: dict[str, str] = {}
+    collection_number: list[str] = []
+    addressee_prefixes: list[str] = []
+    subject_prefixes: list[str] = []
+    subject_suffixes: list[str] = []
+    dative_endings: list[str] = []
+    number_prefixes: list[str] = []
+    date_qualifiers: list[str] = []
+    old_style_markers: list[str] = []
+    new_style_markers: list[str] = []
+    year_suffixes: list[str] = []
+    source_keywords: list[str] = []
+    published_keywords: list[str] = []
+    copy_keywords: list[str] = []
+    fund: list[str] = []
+    inventory: list[str] = []
+    file: list[str] = []
+    sheet: list[str] = []
+    verso: list[str] = []
+    document_number: list[str] = []
+    pages: list[str] = []
+    forms: dict[str, str] = {}
+
+
+class Archive(_Model):
+    names: list[str] = []
+    abbreviations: list[str] = []
+
+
+class Grammar(BaseModel):
+    """Every word list the segmenter and extractors use, keyed by Tesseract language code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    languages: dict[str, LanguageGrammar]
+    months: dict[str, int] = {}
+    archives: dict[str, Archive] = {}
+
+    @cached_property
+    def doc_types(self) -> dict[str, str]:
+        """Lower-case type word (any language) -> English doc_type."""
+        return {w.lower(): t for lg in self.languages.values() for w, t in lg.doc_types.items()}
+
+    @cached_property
+    def month_words(self) -> dict[str, int]:
+        return {w.lower(): m for w, m in self.months.items()}
+
+    @cached_property
+    def forms(self) -> dict[str, str]:
+        return {w.lower(): f for lg in self.languages.values() for w, f in lg.forms.items()}
+
+    def words(self, key: str) -> list[str]:
+        """One keyword list (e.g. 'fund') over every language, longest first so phrases win."""
+        seen: dict[str, None] = {}
+        for lg in self.languages.values():
+            for w in getattr(lg, key):
+                seen.setdefault(w, None)
+        return sorted(seen, key=len, reverse=True)
+
+    def for_script(self, script: str) -> list[LanguageGrammar]:
+        return [lg for lg in self.languages.values() if lg.script == script]
+
+    def language_of_script(self, script: str) -> str | None:
+        for code, lg in self.languages.items():
+            if lg.script == script:
+                return code
+        return None
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = _merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            out[key] = old + [v for v in value if v not in old]
+        else:
+            out[key] = value
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise GrammarError(f"{path}: cannot read grammar ({exc.strerror or exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise GrammarError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def _build(data: dict[str, Any], path: Path) -> Grammar:
+    try:
+        return Grammar.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise GrammarError(f"{path}: bad grammar entry '{where}': {first['msg']}") from exc
+
+
+@lru_cache(maxsize=1)
+def default_grammar() -> Grammar:
+    return _build(_read(DEFAULT_PATH), DEFAULT_PATH)
+
+
+def load_grammar(path: str | Path | None = None) -> Grammar:
+    """The default grammar, or a user TOML merged over it (or replacing it with `extends = false`)."""
+    if path is None:
+        return default_grammar()
+    path = Path(path)
+    user = _read(path)
+    extends = user.pop("extends", True)
+    if not isinstance(extends, bool):
+        raise GrammarError(f"{path}: 'extends' must be true or false")
+    data = _merge(_read(DEFAULT_PATH), user) if extends else user
+    return _build(data, path)
+
+
+__all__ = ["Archive", "Grammar", "GrammarError", "LanguageGrammar", "default_grammar", "load_grammar"]

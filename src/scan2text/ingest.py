@@ -1,0 +1,181 @@
+"""Ingest: find the page images of a batch, give each a stable id and its archival sheet reference.
+
+A page is one image, one frame of a multi-page TIFF, or one page of a PDF. The sheet reference
+comes from a manifest CSV when there is one, else from the archive's folder convention
+`…/fund-200/inv-1/file-271/0213.tif` (sheet 213; `0213v` or `0213ob` is the verso).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from scan2text.errors import InputError
+from scan2text.models import Model, SheetRef
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+PDF_SUFFIXES = {".pdf"}
+MANIFEST_NAME = "manifest.csv"
+# Far above any real scan (an A3 sheet at 600 DPI is ~70 MP) yet small enough that a
+# decompression bomb is refused before it is decoded.
+MAX_PIXELS = 200_000_000
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+_FUND = re.compile(r"^(?:fund|f|fond)[-_ ]?(\w+)$", re.I)
+_INVENTORY = re.compile(r"^(?:inv|inventory|op|opis)[-_ ]?(\w+)$", re.I)
+_FILE = re.compile(r"^(?:file|delo|d)[-_ ]?(\w+)$", re.I)
+_ARCHIVE = re.compile(r"^archive[-_ ](.+)$", re.I)
+_SHEET = re.compile(r"^(\d+)(v|ob|verso|r)?$", re.I)
+
+
+class PageSource(Model):
+    """One page of the batch before any work on it: where it comes from and what sheet it is."""
+
+    id: str
+    path: str
+    image: str
+    frame: int = 0
+    frames: int = 1
+    sheet: SheetRef | None = None
+
+
+def discover(input_path: Path, manifest: Path | None = None) -> list[PageSource]:
+    """Every page under `input_path` (a folder or one file), in a stable order."""
+    root = input_path if input_path.is_dir() else input_path.parent
+    files = (
+        sorted(p for p in input_path.rglob("*") if p.is_file() and _is_page_file(p))
+        if input_path.is_dir()
+        else [input_path]
+    )
+    if manifest is None and (root / MANIFEST_NAME).is_file():
+        manifest = root / MANIFEST_NAME
+    sheets_by_image = read_manifest(manifest) if manifest else {}
+    pages: list[PageSource] = []
+    for path in files:
+        rel = path.relative_to(root)
+        frames = count_frames(path)
+        for frame in range(frames):
+            stem = rel.with_suffix("").as_posix()
+            page_id = stem if frames == 1 else f"{stem}_{frame + 1}"
+            sheet = sheets_by_image.get((rel.as_posix(), frame)) or sheet_from_path(rel, frame, frames)
+            pages.append(PageSource(id=page_id, path=str(path), image=rel.as_posix(), frame=frame,
+                                    frames=frames, sheet=sheet))
+    return pages
+
+
+def _is_page_file(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES | PDF_SUFFIXES and not path.name.startswith(".")
+
+
+def sheet_from_path(rel: Path, frame: int = 0, frames: int = 1) -> SheetRef | None:
+    """The sheet reference the folder convention gives, or None when the path does not follow it."""
+    ref: dict[str, str] = {}
+    for part in rel.parent.parts:
+        for key, pattern in (("archive", _ARCHIVE), ("fund", _FUND), ("inventory", _INVENTORY), ("file", _FILE)):
+            if m := pattern.match(part):
+                ref[key] = m.group(1)
+    stem = rel.stem
+    if m := _FILE.match(stem):
+        # A whole file delivered as one multi-page document: its pages are its sheets.
+        ref["file"] = m.group(1)
+        sheet, verso = frame + 1, False
+    elif m := _SHEET.match(stem):
+        sheet = int(m.group(1)) + frame
+        verso = (m.group(2) or "").lower() in {"v", "ob", "verso"}
+    else:
+        return None
+    if "file" not in ref:
+        return None
+    return SheetRef(sheet=sheet, verso=verso, **ref)
+
+
+def read_manifest(path: Path) -> dict[tuple[str, int], SheetRef]:
+    """Manifest CSV columns: image, [frame], [archive], fund, inventory, file, sheet, [side]."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read manifest: {exc}", str(path)) from exc
+    result: dict[tuple[str, int], SheetRef] = {}
+    for n, row in enumerate(rows, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not row.get("image"):
+            raise InputError(f"manifest line {n} has no 'image'", str(path))
+        try:
+            frame = int(row.get("frame") or 1) - 1
+            sheet = int(row["sheet"]) if row.get("sheet") else None
+        except ValueError as exc:
+            raise InputError(f"manifest line {n}: {exc}", str(path)) from exc
+        result[(row["image"], frame)] = SheetRef(
+            archive=row.get("archive") or None,
+            fund=row.get("fund") or None,
+            inventory=row.get("inventory") or None,
+            file=row.get("file") or None,
+            sheet=sheet,
+            verso=row.get("side", "").lower() in {"v", "verso", "ob", "reverse", "об."},
+        )
+    return result
+
+
+def count_frames(path: Path) -> int:
+    """Pages in a file; 1 when it cannot be opened (loading reports the reason later)."""
+    try:
+        if path.suffix.lower() in PDF_SUFFIXES:
+            from scan2text.pdf import page_count
+
+            return page_count(path)
+        with Image.open(path) as im:
+            return max(getattr(im, "n_frames", 1), 1)
+    except Exception:
+        return 1
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_image(source: PageSource) -> np.ndarray:
+    """The page as an 8-bit grayscale array, upright as the file says (EXIF); InputError when unreadable."""
+    path = Path(source.path)
+    if not path.exists():
+        raise InputError("file not found", source.path)
+    if path.stat().st_size == 0:
+        raise InputError("file is empty (0 bytes)", source.path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        from scan2text.pdf import load_page
+
+        return load_page(path, source.frame)
+    try:
+        with Image.open(path) as im:
+            check_size(im.size, source.path)
+            im.seek(source.frame)
+            page = ImageOps.exif_transpose(im) if source.frame == 0 else im
+            return np.asarray(page.convert("L"))
+    except InputError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise InputError("not an image file PIL can read (corrupt or unsupported format)", source.path) from exc
+    except Image.DecompressionBombError as exc:
+        raise InputError(f"refused as a possible decompression bomb: {exc}", source.path) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise InputError(f"cannot decode image (truncated or corrupt?): {exc}", source.path) from exc
+
+
+def check_size(size: tuple[int, int], path: str) -> None:
+    w, h = size
+    if w * h > MAX_PIXELS:
+        raise InputError(
+            f"image is {w}×{h} ({w * h / 1e6:.0f} MP), over the {MAX_PIXELS / 1e6:.0f} MP limit", path
+        )
+    if w < 16 or h < 16:
+        raise InputError(f"image is {w}×{h}, too small to be a page", path)

@@ -1,0 +1,103 @@
+"""OCR stage: the right model per page, a second model for lines it reads badly, confidences kept."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from pydantic import Field
+
+from scan2text.errors import BlankPageError
+from scan2text.models import Box, Line, Model, Word
+from scan2text.ocr import tesseract
+from scan2text.ocr.script import SCRIPT_LANG, choose_language
+from scan2text.settings import OcrSettings
+
+# Gap between stitched line crops, so Tesseract keeps them as separate lines.
+_STITCH_GAP = 40
+
+
+class OcrResult(Model):
+    lines: list[Line]
+    language: str
+    script: str | None = None
+    mean_conf: float = 0.0
+    second_pass_lines: int = Field(0, description="Lines re-read with another model")
+    seconds: float = 0.0
+
+
+def ocr_page(image: np.ndarray, settings: OcrSettings) -> OcrResult:
+    """Read a cleaned page: choose the model, recognise, re-read weak lines with the other models."""
+    started = time.perf_counter()
+    lang, script = choose_language(image, settings.lang)
+    lines = tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem)
+    if not lines:
+        raise BlankPageError("no text found on the page (blank or unreadable scan)")
+    replaced = 0
+    if settings.lang == "auto":
+        lines, replaced = second_pass(image, lines, lang, settings)
+    for line in lines:
+        for word in line.words:
+            word.flagged = word.conf < settings.low_conf
+    words = [w for line in lines for w in line.words]
+    mean = sum(w.conf for w in words) / len(words)
+    return OcrResult(lines=lines, language=lang, script=script, mean_conf=round(mean, 2),
+                     second_pass_lines=replaced, seconds=round(time.perf_counter() - started, 3))
+
+
+def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSettings) -> tuple[list[Line], int]:
+    """Re-read low-confidence lines with each other model; keep whichever reading is more confident.
+
+    A Russian page may carry an English source line, an Armenian one a Russian stamp. The weak
+    lines are stitched into one image so each extra model costs one Tesseract call, not one per line.
+    """
+    weak = [i for i, line in enumerate(lines) if line.conf < settings.second_pass_conf and line.box.h > 8]
+    if not weak:
+        return lines, 0
+    stitched, offsets = _stitch(image, [lines[i].box for i in weak])
+    best = {i: lines[i] for i in weak}
+    for other in (code for code in SCRIPT_LANG.values() if code != lang):
+        reread = tesseract.recognize(stitched, other, psm=6, oem=settings.oem)
+        for slot, candidate in _assign(reread, offsets).items():
+            index = weak[slot]
+            if candidate.conf > best[index].conf + 10:
+                best[index] = candidate.model_copy(update={"id": lines[index].id})
+    replaced = sum(1 for i in weak if best[i] is not lines[i])
+    return [best.get(i, line) for i, line in enumerate(lines)], replaced
+
+
+def _stitch(image: np.ndarray, boxes: list[Box]) -> tuple[np.ndarray, list[tuple[int, int, int, Box]]]:
+    pad = 6
+    crops, offsets, y = [], [], 0
+    for box in boxes:
+        x0, y0 = max(box.x - pad, 0), max(box.y - pad, 0)
+        crop = image[y0 : box.y2 + pad, x0 : box.x2 + pad]
+        crops.append(crop)
+        offsets.append((y, y + crop.shape[0], y0 - y, Box(x=x0, y=y0, w=crop.shape[1], h=crop.shape[0])))
+        y += crop.shape[0] + _STITCH_GAP
+    width = max(c.shape[1] for c in crops)
+    canvas = np.full((y, width), 255, dtype=np.uint8)
+    for crop, (top, bottom, _, _) in zip(crops, offsets, strict=True):
+        canvas[top:bottom, : crop.shape[1]] = crop
+    return canvas, offsets
+
+
+def _assign(lines: list[Line], offsets: list[tuple[int, int, int, Box]]) -> dict[int, Line]:
+    """Map lines read on the stitched image back to their slot and page coordinates."""
+    words_by_slot: dict[int, list[Word]] = {}
+    lang = lines[0].language if lines else ""
+    for line in lines:
+        for word in line.words:
+            centre = word.box.y + word.box.h // 2
+            for slot, (top, bottom, shift, crop) in enumerate(offsets):
+                if top <= centre < bottom:
+                    moved = word.box.model_copy(update={"x": word.box.x + crop.x, "y": word.box.y + shift})
+                    words_by_slot.setdefault(slot, []).append(word.model_copy(update={"box": moved}))
+                    break
+    result = {}
+    for slot, words in words_by_slot.items():
+        words.sort(key=lambda w: w.box.x)
+        conf = sum(w.conf for w in words) / len(words)
+        result[slot] = Line(id="", text=" ".join(w.text for w in words), box=Box.union([w.box for w in words]),
+                            conf=round(conf, 2), language=lang, words=words)
+    return result

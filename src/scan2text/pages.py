@@ -1,0 +1,60 @@
+"""The work on one page: load → preprocess → OCR → page files. No Prefect here.
+
+The flow runs `process_page` once per page, in parallel. It takes the page by path and
+returns only the small Page model, so images never travel between processes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scan2text.errors import BlankPageError, Scan2TextError
+from scan2text.ingest import PageSource, load_image
+from scan2text.models import Page
+from scan2text.ocr import ocr_page
+from scan2text.outputs import write_clean_image, write_page
+from scan2text.preprocess import preprocess
+from scan2text.settings import Settings
+
+
+def cache_key(content_hash: str, frame: int, settings: Settings) -> str:
+    """What a finished page depends on: its bytes, its frame, and the settings of its stages."""
+    return f"{content_hash[:24]}:{frame}:{settings.preprocess.fingerprint()}:{settings.ocr.fingerprint()}"
+
+
+def process_page(source: PageSource, out_dir: Path, settings: Settings) -> Page:
+    """Read one page and write its files; raises a Scan2TextError naming the file and the stage."""
+    try:
+        return _process(source, out_dir, settings)
+    except Scan2TextError as exc:
+        exc.path = exc.path or source.path
+        raise
+
+
+def _process(source: PageSource, out_dir: Path, settings: Settings) -> Page:
+    image = load_image(source)
+    height, width = image.shape[:2]
+    if int(image.max()) - int(image.min()) < 16:
+        raise BlankPageError("blank page: the image has no contrast")
+    lang_hint = None if settings.ocr.lang == "auto" else settings.ocr.lang
+    cleaned, report = preprocess(image, settings.preprocess, lang_hint=lang_hint)
+    del image  # pages can be 100 MB; keep only what the next step needs
+    clean_rel = write_clean_image(out_dir, source.id, cleaned)
+    result = ocr_page(cleaned, settings.ocr)
+    page = Page(
+        id=source.id,
+        image=source.image,
+        frame=source.frame,
+        sheet=source.sheet,
+        width=width,
+        height=height,
+        cleaned_image=clean_rel,
+        preprocessing=report,
+        language=result.language,
+        script=result.script or "",
+        lines=result.lines,
+        mean_conf=result.mean_conf,
+        ocr_seconds=result.seconds,
+    )
+    write_page(out_dir, page)
+    return page

@@ -1,0 +1,91 @@
+"""Things on a scan that are not the typed text: the dark scan bed, punch holes, specks.
+
+All decisions are made per connected component with vectorised tests on cv2's component statistics, and
+applied through a lookup table on the label image — no Python loop over pixels or components.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# cv2 component stats columns
+X, Y, W, H, AREA = 0, 1, 2, 3, 4
+
+
+def scan_bed_mask(gray: np.ndarray, paper: int, xheight: float) -> np.ndarray:
+    """Dark regions joined to the image edge: the scanner lid or bed around the sheet (bool mask).
+
+    A blur over ~2 x-heights turns typed text into mid grey while a scan-bed border stays dark; whatever is
+    darker than half the paper brightness and touches the image edge is border. The mask is grown a little
+    to take the shaded page edge with it.
+    """
+    k = max(3, int(2 * xheight) | 1)
+    blurred = cv2.blur(gray, (k, k))
+    dark = (blurred < 0.5 * paper).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    if n <= 1:
+        return np.zeros(gray.shape, bool)
+    h, w = gray.shape
+    s = stats[1:]
+    touches = (s[:, X] == 0) | (s[:, Y] == 0) | (s[:, X] + s[:, W] >= w) | (s[:, Y] + s[:, H] >= h)
+    # a lone letter cut by the frame edge is small; a bed border runs along the edge
+    big = np.maximum(s[:, W], s[:, H]) >= 4 * xheight
+    lut = np.concatenate([[False], touches & big])
+    mask = lut[labels].astype(np.uint8)
+    if mask.any():
+        grow = max(3, int(xheight / 2) | 1)
+        mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
+    return mask.astype(bool)
+
+
+def hole_components(stats: np.ndarray, xheight: float) -> np.ndarray:
+    """Which components (stats rows, background excluded) are punch holes or round ink blots.
+
+    A hole is a solid, roughly round blob between 1.5 and 10 x-heights across; no typed letter is that
+    big and that solid.
+    """
+    w = stats[:, W].astype(np.float64)
+    h = stats[:, H].astype(np.float64)
+    fill = stats[:, AREA] / np.maximum(w * h, 1)
+    size = np.maximum(w, h)
+    round_ = (np.minimum(w, h) / np.maximum(size, 1)) > 0.6
+    return (size >= 1.5 * xheight) & (size <= 10 * xheight) & round_ & (fill > 0.6)
+
+
+def letter_components(stats: np.ndarray, xheight: float) -> np.ndarray:
+    """Which components are letter-sized (typed characters, or a few merged ones)."""
+    w = stats[:, W].astype(np.float64)
+    h = stats[:, H].astype(np.float64)
+    return (h >= 0.5 * xheight) & (h <= 2.5 * xheight) & (w <= 12 * xheight) & (w >= 0.15 * xheight)
+
+
+def despeckle(ink: np.ndarray, xheight: float) -> np.ndarray:
+    """Ink mask without specks: small components far from any letter go, punctuation near letters stays.
+
+    Periods, commas, quotes, "№" dots and the Armenian "։" are as small as specks; what tells them apart is
+    that they sit on a text line next to letters. Letters are dilated by ~1.5 x-heights sideways and ~0.8
+    up/down (quotes above, commas below); a small component whose box touches that zone is kept. Tiny
+    components (a few pixels) go wherever they are.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return ink
+    s = stats[1:]
+    size = np.maximum(s[:, W], s[:, H])
+    small = size < 0.6 * xheight
+    tiny = s[:, AREA] < max(3.0, 0.012 * xheight * xheight)
+    letters = np.concatenate([[False], letter_components(s, xheight) & ~small])
+    zone = letters[labels].astype(np.uint8)
+    kx, ky = max(3, int(3 * xheight) | 1), max(3, int(1.6 * xheight) | 1)
+    zone = cv2.dilate(zone, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
+    # does the component's box touch the zone? integral image of the zone answers it for all boxes at once
+    integral = cv2.integral(zone)
+    x0, y0 = s[:, X], s[:, Y]
+    x1, y1 = x0 + s[:, W], y0 + s[:, H]
+    inside = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+    drop = tiny | (small & (inside == 0))
+    lut = np.concatenate([[False], drop])
+    out = ink.copy()
+    out[lut[labels]] = 0
+    return out

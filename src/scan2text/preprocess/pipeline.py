@@ -1,0 +1,195 @@
+"""The preprocess stage: turn, deskew, crop and scale in one resampling, then clean the ink.
+
+Decisions come from a survey of a reduced copy (see `survey`); the geometric steps are composed into one
+affine matrix from the original scan to the cleaned image, applied once with cv2.warpAffine, and its
+inverse is reported as `to_original` so OCR boxes can be drawn on the original scan.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from scan2text.errors import PreprocessError
+from scan2text.models import Box, OrientationResult, PreprocessReport
+from scan2text.preprocess import borders, geometry
+from scan2text.preprocess.binarize import normalize_background, otsu, sauvola, to_gray
+from scan2text.preprocess.deskew import find_skew
+from scan2text.preprocess.orientation import decide_up_down, line_axis
+from scan2text.preprocess.scale import scale_for, upright_heights, xheight
+from scan2text.preprocess.survey import Survey, survey
+from scan2text.settings import PreprocessSettings
+
+# x-height of the strip read both ways for the up/down decision: small enough to be quick, big enough
+# for a confident reading
+STRIP_XHEIGHT = 20.0
+STRIP_SIZE = (28.0, 7.0)  # strip width × height, in x-heights: ~22 letters × 2-3 lines
+MIN_SIDE = 16
+
+
+@dataclass
+class _Plan:
+    """The geometric decisions for one page, in original-image units."""
+
+    quarters: int = 0  # clockwise quarter turns
+    angle: float = 0.0  # deskew, degrees counter-clockwise
+    xheight: float | None = None  # original pixels
+    matrix: np.ndarray = field(default_factory=geometry.identity)  # original -> cleaned
+    size: tuple[int, int] = (0, 0)
+    crop: Box | None = None
+    scale: float = 1.0
+    steps: list[str] = field(default_factory=list)
+    orientation: OrientationResult = field(default_factory=OrientationResult)
+
+
+def preprocess(
+    image: np.ndarray, settings: PreprocessSettings, lang_hint: str | None = None
+) -> tuple[np.ndarray, PreprocessReport]:
+    """Clean a page image for OCR. Returns the cleaned single-channel uint8 image and what was done."""
+    start = time.perf_counter()
+    if image is None or image.size == 0:
+        raise PreprocessError("empty image")
+    gray = to_gray(image)
+    if min(gray.shape) < MIN_SIDE:
+        raise PreprocessError(f"image too small to be a page ({gray.shape[1]}x{gray.shape[0]} px)")
+    sv = survey(gray, settings.remove_borders)
+    plan = _plan(gray, sv, settings, lang_hint)
+    cleaned = _render(gray, sv, plan, settings)
+    report = PreprocessReport(
+        steps=plan.steps,
+        orientation=plan.orientation,
+        skew_angle=round(plan.angle, 3),
+        scale=round(plan.scale, 4),
+        crop=plan.crop,
+        to_original=np.linalg.inv(plan.matrix)[:2].round(6).tolist(),
+        seconds=round(time.perf_counter() - start, 4),
+    )
+    return cleaned, report
+
+
+def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint: str | None) -> _Plan:
+    h, w = gray.shape
+    plan = _Plan()
+    if not sv.has_text:
+        plan.steps.append("survey: no text found; geometry left as scanned")
+        plan.size = (w, h)
+        return plan
+    assert sv.rough is not None
+    rough = sv.rough / sv.factor
+    vertical = False
+    if settings.orientation:
+        vertical, ratio = line_axis(sv.xs, sv.ys, sv.rough, settings.max_skew)
+        plan.quarters = 1 if vertical else 0
+        plan.steps.append(f"orientation: lines {'vertical' if vertical else 'horizontal'} (profile ratio {ratio:.2f})")
+    turn, (tw, th) = geometry.turn(plan.quarters, w, h)
+    to_turned = turn @ sv.to_original
+    px, py = geometry.apply(to_turned, sv.xs, sv.ys)
+    if settings.deskew:
+        plan.angle, sharp = find_skew(px, py, 0.8 * rough, settings.max_skew)
+        plan.steps.append(f"deskew: {plan.angle:+.2f}° (profile sharpness {sharp:.0f})")
+    rot, (rw, rh) = geometry.rotate_expanded(plan.angle, tw, th)
+    upright = rot @ turn
+
+    bw, bh = sv.stats[sv.letters, 2], sv.stats[sv.letters, 3]
+    if vertical:
+        bw, bh = bh, bw
+    xh = xheight(upright_heights(bw.astype(float), bh.astype(float), plan.angle), sv.rough)
+    plan.xheight = xh / sv.factor if xh else 0.8 * rough
+
+    x0, y0, x1, y1 = 0.0, 0.0, float(rw), float(rh)
+    if settings.remove_borders:
+        ux, uy = geometry.apply(upright @ sv.to_original, sv.xs, sv.ys)
+        margin = settings.crop_margin * plan.xheight
+        x0, y0 = max(0.0, ux.min() - margin), max(0.0, uy.min() - margin)
+        x1, y1 = min(float(rw), ux.max() + margin), min(float(rh), uy.max() + margin)
+        plan.crop = Box(x=round(x0), y=round(y0), w=round(x1 - x0), h=round(y1 - y0))
+        plan.steps.append(
+            f"borders: scan bed {100 * sv.border_share:.1f}% of page, {sv.holes} hole(s);"
+            f" crop {plan.crop.w}x{plan.crop.h}+{plan.crop.x}+{plan.crop.y}"
+        )
+    if settings.rescale:
+        plan.scale = scale_for(plan.xheight, settings.target_xheight)
+        plan.steps.append(
+            f"scale: x-height {plan.xheight:.1f} px -> {plan.xheight * plan.scale:.1f} px (x{plan.scale:.3f})"
+        )
+    plan.matrix = geometry.scale(plan.scale) @ geometry.translate(-x0, -y0) @ upright
+    plan.size = (max(1, int(np.ceil((x1 - x0) * plan.scale))), max(1, int(np.ceil((y1 - y0) * plan.scale))))
+
+    if settings.orientation:
+        _up_down(gray, sv, plan, vertical, lang_hint)
+    return plan
+
+
+def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hint: str | None) -> None:
+    """Read the densest strip of text both ways; turn the plan 180° if the turned reading wins."""
+    assert plan.xheight is not None
+    xh_out = plan.xheight * plan.scale
+    fx, fy = geometry.apply(plan.matrix @ sv.to_original, sv.xs, sv.ys)
+    sw, sh = STRIP_SIZE[0] * xh_out, STRIP_SIZE[1] * xh_out
+    cell = xh_out
+    gx, gy = int(np.ceil(plan.size[0] / cell)) + 1, int(np.ceil(plan.size[1] / cell)) + 1
+    hist = np.zeros((gy, gx))
+    np.add.at(hist, (np.clip(fy / cell, 0, gy - 1).astype(int), np.clip(fx / cell, 0, gx - 1).astype(int)), 1)
+    kw, kh = max(1, min(gx, round(sw / cell))), max(1, min(gy, round(sh / cell)))
+    dense = cv2.boxFilter(hist.astype(np.float32), -1, (kw, kh), normalize=False, anchor=(0, 0),
+                          borderType=cv2.BORDER_CONSTANT)
+    cy, cx = np.unravel_index(int(np.argmax(dense)), dense.shape)
+    k = STRIP_XHEIGHT / xh_out
+    strip_m = geometry.scale(k) @ geometry.translate(-cx * cell, -cy * cell) @ plan.matrix
+    size = (max(8, round(sw * k)), max(8, round(sh * k)))
+    strip = geometry.warp(gray, strip_m, size, fill=sv.paper)
+    strip = normalize_background(strip, STRIP_XHEIGHT)
+    verdict = decide_up_down(strip, lang_hint, must_choose=vertical)
+    if verdict.flip:
+        w, h = plan.size
+        plan.matrix = geometry.turn(2, w, h)[0] @ plan.matrix
+        plan.quarters += 2
+    angle = (plan.quarters * 90) % 360
+    plan.orientation = OrientationResult(angle=angle, confidence=verdict.confidence, method="line-axis+reading")
+    plan.steps.append(
+        f"orientation: {angle}° (reading {verdict.lang}: as scanned {verdict.conf_as_is:.0f},"
+        f" turned {verdict.conf_turned:.0f}, {verdict.words} words; confidence {verdict.confidence:.2f})"
+    )
+
+
+def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSettings) -> np.ndarray:
+    h, w = gray.shape
+    src, m = gray, plan.matrix
+    if plan.scale < 0.7:
+        # warpAffine interpolates bilinearly; a strong reduction needs area averaging first to avoid aliasing
+        sw, sh = max(1, round(w * plan.scale)), max(1, round(h * plan.scale))
+        src = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA)
+        m = m @ np.linalg.inv(geometry.resize_matrix(w, h, sw, sh))
+    out = geometry.warp(src, m, plan.size, fill=sv.paper)
+    xh = (plan.xheight or 10.0) * plan.scale
+    if settings.normalize_light:
+        out = normalize_background(out, xh)
+        plan.steps.append("light: background divided out")
+    if settings.remove_borders and sv.border.any():
+        bed = geometry.warp(sv.border.astype(np.uint8), plan.matrix @ sv.to_original, plan.size, 0, nearest=True)
+        out[bed > 0] = 255
+    if settings.binarize == "none" and not settings.despeckle:
+        plan.steps.append("binarize: none (greyscale kept)")
+        return out
+    window = settings.sauvola_window
+    if not settings.rescale:
+        window = round(window * xh / settings.target_xheight)
+    ink = otsu(out) if settings.binarize == "otsu" else sauvola(out, window, settings.sauvola_k)
+    if settings.binarize != "none":
+        plan.steps.append(
+            "binarize: otsu" if settings.binarize == "otsu"
+            else f"binarize: sauvola window={window | 1} k={settings.sauvola_k}"
+        )
+    if settings.despeckle:
+        clean = borders.despeckle(ink, xh)
+        removed = ink & ~clean
+        plan.steps.append(f"despeckle: {int(np.count_nonzero(removed))} px of specks removed")
+        if settings.binarize == "none":
+            out[removed > 0] = 255
+            plan.steps.append("binarize: none (greyscale kept)")
+            return out
+        ink = clean
+    return 255 - ink

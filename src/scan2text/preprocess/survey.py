@@ -1,0 +1,74 @@
+"""A quick look at a reduced copy of the page: where the ink is, how big the letters are, what is border.
+
+Every decision of the pipeline (line direction, skew, x-height, crop, strip for the up/down check) is
+made from this survey; only the final resampling and the clean-up touch the full-resolution image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from scan2text.preprocess import borders, geometry
+from scan2text.preprocess.binarize import normalize_background, paper_level, sauvola
+from scan2text.preprocess.scale import rough_size
+
+# Long side of the analysis copy: letters stay ~8-12 px tall on a full page at any scan resolution.
+ANALYSIS_SIDE = 1600
+
+
+@dataclass
+class Survey:
+    to_original: np.ndarray  # 3×3, analysis-copy pixels -> original pixels
+    factor: float  # analysis copy = original × factor
+    paper: int  # paper brightness (grey level)
+    border: np.ndarray  # bool, analysis copy: scan bed and punch holes
+    stats: np.ndarray  # cv2 component stats of the analysis ink, background row dropped
+    letters: np.ndarray  # bool per component: letter-sized
+    xs: np.ndarray  # analysis-copy coordinates of letter ink pixels
+    ys: np.ndarray
+    rough: float | None  # typical letter size, analysis pixels; None when no text was found
+    holes: int
+    border_share: float
+
+    @property
+    def has_text(self) -> bool:
+        return self.rough is not None and self.xs.size >= 50
+
+
+def survey(gray: np.ndarray, find_borders: bool) -> Survey:
+    h, w = gray.shape
+    factor = min(1.0, ANALYSIS_SIDE / max(h, w))
+    aw, ah = max(1, round(w * factor)), max(1, round(h * factor))
+    small = cv2.resize(gray, (aw, ah), interpolation=cv2.INTER_AREA) if factor < 1.0 else gray
+    to_original = np.linalg.inv(geometry.resize_matrix(w, h, aw, ah))
+    paper = paper_level(small)
+    # before the letters are measured, assume a full page of typescript (~160 letter heights tall)
+    guess = max(4.0, max(aw, ah) / 160.0)
+    border = borders.scan_bed_mask(small, paper, guess) if find_borders else np.zeros((ah, aw), bool)
+    norm = normalize_background(small, guess)
+    norm[border] = 255
+    ink = sauvola(norm, int(2 * guess) | 1, 0.25)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:]
+    rough = rough_size(stats, max_size=min(aw, ah) / 10.0)
+    holes = 0
+    if rough is None:
+        empty = np.zeros(0)
+        return Survey(to_original, factor, paper, border, stats, np.zeros(len(stats), bool), empty, empty,
+                      None, 0, float(border.mean()))
+    if find_borders:
+        hole = borders.hole_components(stats, rough)
+        holes = int(hole.sum())
+        if holes:
+            border = border | np.concatenate([[False], hole])[labels]
+    size = np.maximum(stats[:, 2], stats[:, 3])
+    thin = np.minimum(stats[:, 2], stats[:, 3])
+    letters = (size >= 0.4 * rough) & (size <= 2.2 * rough) & (thin >= 0.1 * rough)
+    if find_borders:
+        letters &= ~hole
+    ys, xs = np.nonzero(np.concatenate([[False], letters])[labels])
+    return Survey(to_original, factor, paper, border, stats, letters, xs.astype(np.float64),
+                  ys.astype(np.float64), rough, holes, float(border.mean()))

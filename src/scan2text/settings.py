@@ -1,0 +1,47 @@
+"""One settings model for every stage; a run records the settings that produced it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def fingerprint(self) -> str:
+        """Short hash of the values, used to key cached stage results."""
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class PreprocessSettings(_Section):
+    orientation: bool = True
+    deskew: bool = True
+    max_skew: float = Field(10.0, description="Largest skew searched, degrees")
+    remove_borders: bool = True
+    crop_margin: float = Field(2.0, description="White margin kept around the text after cropping, in x-heights")
+    normalize_light: bool = Field(True, description="Divide out uneven lighting before binarising")
+    binarize: Literal["sauvola", "otsu", "none"] = "sauvola"
+    sauvola_window: int = 31
+    sauvola_k: float = 0.2
+    despeckle: bool = True
+    rescale: bool = True
+    target_xheight: int = Field(30, description="x-height in pixels Tesseract reads best")
+
+
+class OcrSettings(_Section):
+    lang: str = Field("auto", description="'auto' or a Tesseract language spec such as 'rus' or 'rus+eng'")
+    psm: int = 4
+    oem: int = 1
+    low_conf: float = Field(60.0, description="Words below this confidence are flagged for review")
+    second_pass_conf: float = Field(55.0, description="Lines below this mean confidence get a second model")
+
+
+class Settings(_Section):
+    preprocess: PreprocessSettings = PreprocessSettings()
+    ocr: OcrSettings = OcrSettings()
+    workers: int = Field(0, description="Parallel page workers; 0 means one per core")

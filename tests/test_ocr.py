@@ -1,0 +1,81 @@
+"""OCR stage with the real Tesseract: script choice, lines and boxes, the second pass on mixed pages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from rapidfuzz.distance import Levenshtein
+
+from scan2text.ocr import ocr_page
+from scan2text.ocr.script import detect_script, dominant_script
+from scan2text.settings import OcrSettings
+
+MONO = "/usr/share/fonts/truetype/freefont/FreeMono.ttf"
+ARMENIAN = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+
+TEXTS = {
+    "eng": ["Telegram from the Minister of Foreign Affairs", "Yerevan, May 3, 1920", "The government proposes"],
+    "rus": ["Телеграмма министра иностранных дел", "Ереван, 3 мая 1920 г.", "Правительство предлагает"],
+    "hye": ["Հեռագիր արտաքին գործերի նախարարից", "Երևան, 1920 թ. մայիսի 3", "Կառավարությունն առաջարկում է"],
+}
+
+
+def render(lines: list[tuple[str, str]], width: int = 1700) -> np.ndarray:
+    """Typed lines at ~300 DPI pica size; each line with its own font."""
+    img = Image.new("L", (width, 140 + 90 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for n, (text, font) in enumerate(lines):
+        draw.text((80, 70 + 90 * n), text, font=ImageFont.truetype(font, 46), fill=0)
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize("lang", ["eng", "rus", "hye"])
+def test_auto_picks_the_model_of_the_page_script(lang):
+    font = ARMENIAN if lang == "hye" else MONO
+    result = ocr_page(render([(t, font) for t in TEXTS[lang]]), OcrSettings(lang="auto"))
+    assert result.language == lang
+    read, truth = "\n".join(ln.text for ln in result.lines), "\n".join(TEXTS[lang])
+    # a digit 3 read as Cyrillic З, Armenian և as ն: a character or two, not the wrong model's garble
+    assert Levenshtein.distance(read, truth) <= 2
+    assert all(ln.language == lang for ln in result.lines)
+
+
+def test_lines_keep_words_boxes_and_confidences():
+    image = render([(t, MONO) for t in TEXTS["eng"]])
+    result = ocr_page(image, OcrSettings(lang="eng"))
+    first = result.lines[0]
+    assert [w.text for w in first.words][:2] == ["Telegram", "from"]
+    # boxes sit on the ink of the rendered line
+    assert 60 <= first.box.y <= 90 and first.box.h < 70
+    assert all(0 <= w.conf <= 100 for ln in result.lines for w in ln.words)
+    assert result.mean_conf > 80
+    assert [ln.id for ln in result.lines] == ["l0001", "l0002", "l0003"]
+
+
+def test_low_confidence_words_are_flagged():
+    image = render([(t, MONO) for t in TEXTS["eng"]])
+    strict = ocr_page(image, OcrSettings(lang="eng", low_conf=101))
+    assert all(w.flagged for ln in strict.lines for w in ln.words)
+    lenient = ocr_page(image, OcrSettings(lang="eng", low_conf=0))
+    assert not any(w.flagged for ln in lenient.lines for w in ln.words)
+
+
+def test_mixed_page_rereads_the_foreign_line_with_its_own_model():
+    lines = [(t, MONO) for t in TEXTS["rus"]] + [("Вторая строка документа", MONO)] + [
+        ("Source: Russian State Military Archive, Fund 109", MONO)
+    ]
+    result = ocr_page(render(lines), OcrSettings(lang="auto"))
+    assert result.language == "rus"
+    last = result.lines[-1]
+    assert last.language == "eng"
+    assert last.text == "Source: Russian State Military Archive, Fund 109"
+    assert result.second_pass_lines >= 1
+
+
+def test_script_detection_counts_characters():
+    assert dominant_script("Фонд 200, опись 1") == "Cyrillic"
+    assert dominant_script("Fund 200, ф.") == "Latin"
+    assert dominant_script("ֆոնդ 200") == "Armenian"
+    script, counts = detect_script(render([(t, ARMENIAN) for t in TEXTS["hye"]]))
+    assert script == "Armenian" and counts["Armenian"] > 30

@@ -1,0 +1,124 @@
+"""End to end through the real CLI, Prefect flow, OpenCV and Tesseract, on the project's samples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scan2text.models import Record
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CLI = [sys.executable, "-m", "scan2text"]
+
+
+def scan2text(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=900, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str], float]:
+    out = tmp_path_factory.mktemp("samples-out")
+    started = time.monotonic()
+    proc = scan2text("run", str(SAMPLES), "--out", str(out))
+    return out, proc, time.monotonic() - started
+
+
+def _records(out: Path) -> list[Record]:
+    lines = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    return [Record.model_validate_json(line) for line in lines if line.strip()]
+
+
+def test_run_succeeds_and_writes_every_page(sample_run, truth):
+    out, proc, _ = sample_run
+    assert proc.returncode == 0, proc.stderr
+    for page in truth["pages"]:
+        stem = Path(page["image"]).with_suffix("").as_posix()
+        if page.get("frames", 1) > 1 or Path(page["gt"]).stem.endswith(f"_{page['frame'] + 1}"):
+            stem = f"{stem}_{page['frame'] + 1}"
+        text = (out / "pages" / f"{stem}.txt").read_text(encoding="utf-8")
+        assert text.strip(), f"no text for {stem}"
+        data = json.loads((out / "pages" / f"{stem}.json").read_text(encoding="utf-8"))
+        assert data["lines"] and data["lines"][0]["words"][0]["box"]
+        assert (out / "pages" / f"{stem}.clean.png").exists()
+
+
+def test_every_truth_document_is_found_with_its_fields(sample_run, truth):
+    out, _, _ = sample_run
+    records = _records(out)
+    by_title = {(r.language, (r.title or "").casefold()[:25]): r for r in records}
+    missing, wrong = [], []
+    for doc in truth["documents"]:
+        rec = by_title.get((doc["language"], doc["title"].casefold()[:25]))
+        if rec is None:
+            missing.append(doc["title"])
+            continue
+        for field in ("doc_type", "date", "place", "number"):
+            if field in doc and getattr(rec, field) != doc[field]:
+                wrong.append(f"{doc['title'][:30]}: {field} {getattr(rec, field)!r} != {doc[field]!r}")
+        got = [(c.fund, c.inventory, c.file, c.sheets) for c in rec.cited_source]
+        want = [(c["fund"], c["inventory"], c["file"], c["sheets"]) for c in doc["cited_source"]]
+        if got != want:
+            wrong.append(f"{doc['title'][:30]}: citation {got} != {want}")
+    assert not missing, f"documents not found: {missing}"
+    assert not wrong, "\n".join(wrong)
+
+
+def test_records_carry_their_pages_and_sheet_references(sample_run):
+    out, _, _ = sample_run
+    records = _records(out)
+    with_pages = [r for r in records if r.doc_type]
+    assert all(r.pages and r.pages[0].image for r in with_pages)
+    assert any(len(r.pages) > 1 for r in with_pages), "a document spanning two pages"
+    assert any(p.sheet and p.sheet.sheet for r in with_pages for p in r.pages)
+
+
+def test_store_holds_the_same_pages_and_records(sample_run, truth):
+    out, _, _ = sample_run
+    db = sqlite3.connect(f"file:{out / 'scan2text.sqlite'}?mode=ro", uri=True)
+    tables = {row[0] for row in db.execute("select name from sqlite_master where type='table'")}
+    assert {"runs", "pages", "lines"} <= tables
+    assert db.execute("select count(distinct page_id) from pages").fetchone()[0] == len(truth["pages"])
+
+
+def test_rerun_reuses_finished_pages(sample_run, truth):
+    out, _, first = sample_run
+    before = (out / "records.jsonl").read_text(encoding="utf-8")
+    started = time.monotonic()
+    proc = scan2text("run", str(SAMPLES), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"0 processed, {len(truth['pages'])} reused" in proc.stderr
+    assert time.monotonic() - started < first
+    assert (out / "records.jsonl").read_text(encoding="utf-8") == before
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, truth):
+    src = tmp_path / "in"
+    good = truth["pages"][0]["image"]
+    (src / Path(good).parent).mkdir(parents=True)
+    shutil.copy(SAMPLES / good, src / good)
+    (src / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    (src / "empty.jpg").write_bytes(b"")
+    out = tmp_path / "out"
+    proc = scan2text("run", str(src), "--out", str(out), "--lang", "auto")
+    assert proc.returncode == 1
+    assert "broken.png" in proc.stderr and "empty.jpg" in proc.stderr
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert {Path(e["file"]).name for e in errors} == {"broken.png", "empty.jpg"}
+    assert all(e["stage"] == "ingest" and e["reason"] for e in errors)
+    assert (out / "pages" / Path(good).with_suffix(".txt")).exists()
+    assert _records(out)
