@@ -15,7 +15,7 @@ COPY src ./src
 COPY flows ./flows
 RUN pip install --no-cache-dir .
 
-USER scan2text
+USER 1000:1000
 ENV PREFECT_HOME=/home/scan2text/.prefect \
     PREFECT_SERVER_ANALYTICS_ENABLED=false \
     OMP_THREAD_LIMIT=1

@@ -26,7 +26,7 @@ CASES = [
     ("Source: Russian State Archive of Socio-Political History (RGASPI), Fund 85, Inventory 14, File 29, "
      "Sheet 1. Archival copy from: RGASA, Fund 4, Inventory 1, File 158s, Sheet 169.",
      [("Russian State Archive of Socio-Political History (RGASPI)", "85", "14", "29", "1", 1, 1, False, None),
-      ("RGASA", "4", "1", "158s", "169", 169, 169, False, None)]),
+      ("RGASA", "4", "1", "158s", "169", 169, 169, False, "copy")]),
     (f"Source: {CSHAA}, Fund 278, Inventory 1, File 35, Sheets 5–6. Certified copy. Typescript.",
      [(CSHAA, "278", "1", "35", "5–6", 5, 6, False, "certified copy, typescript")]),
     ("Источник: ЦГИА РА, ф. 200, оп. 1, д. 271, лл. 213–214 об. Машинопись. Подлинник.",
@@ -103,6 +103,30 @@ def test_damaged_fields_parse_right_and_are_flagged(text: str, name: str, value:
     assert sources[0].confidence[name] < FLAG_BELOW
 
 
+def test_unreadable_abbreviations_are_read_by_their_place_and_flagged() -> None:
+    # As Tesseract read a typed Russian citation: ф. -> Фф., д. -> дц., лл. -> пл.
+    sources, _ = parse_citation_detailed("Источник: ЦГИА РА, Фф. 200, оп. 1, дц. 271, пл. 213-214 об. Машинопись.")
+    src = sources[0]
+    assert (src.source.archive, src.source.fund, src.source.inventory, src.source.file, src.source.sheets) == (
+        "ЦГИА РА", "200", "1", "271", "213–214 об.")
+    assert {k for k, v in src.confidence.items() if v < FLAG_BELOW} == {"fund", "file", "sheets"}
+
+
+def test_armenian_citation_as_ocr_reads_it() -> None:
+    # '՝' read as a backquote, '։' as a colon
+    sources, _ = parse_citation("Աղբյուր` ՀԱԱ, ֆ. 200, ց. 1, գ. 581, թ. 41: Բնագիր: Մեքենագիր։")
+    assert [_fields(s) for s in sources] == [("ՀԱԱ", "200", "1", "581", "41", 41, 41, False, "original, typescript")]
+
+
+def test_damaged_copy_keyword_still_splits_sources() -> None:
+    sources, _ = parse_citation_detailed(
+        "Source: Russian State Archive of Socio-Political History (RGASPI), Fund 85, Inventory 14, File 29, "
+        "Sheet 1. Archival copy frorn: RGASA, Fund 4, Inventory 1, File 158s, Sheet 169.")
+    assert [(s.source.archive, s.source.file) for s in sources] == [
+        ("Russian State Archive of Socio-Political History (RGASPI)", "29"), ("RGASA", "158s")]
+    assert sources[1].confidence["archive"] < FLAG_BELOW
+
+
 @pytest.mark.parametrize(("text", "sheets"), [
     (f"Source: {CSHAA}, Fund 200, Inventory 1, File 271, Sheets 213-214. Typescript.", "213–214"),  # hyphen
     ("Источник: ЦГИА РА, ф 200, оп 1, д 271, лл 213-214 об Машинопись", "213–214 об."),  # periods lost
@@ -165,7 +189,7 @@ def test_formatted_citation_parses_back(case: tuple[str, CitedSource]) -> None:
 SWAPS = {"0": "O", "1": "l", "о": "o", "О": "O", "а": "a", "е": "e", "o": "о", "e": "е", ".": "", "–": "-"}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(sources(), st.integers(0, 500))
 def test_damaged_citation_is_right_or_flagged(case: tuple[str, CitedSource], where: int) -> None:
     lang, src = case
@@ -199,5 +223,5 @@ def test_user_grammar_adds_an_archive_and_a_form(tmp_path) -> None:
 def test_bad_grammar_file_names_the_file(tmp_path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("[languages.eng\n", encoding="utf-8")
-    with pytest.raises(GrammarError, match="bad.toml"):
+    with pytest.raises(GrammarError, match=r"bad\.toml"):
         load_grammar(path)

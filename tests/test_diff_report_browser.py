@@ -74,12 +74,15 @@ def test_changes_are_highlighted_with_line_crops(report: tuple[Path, list[Path]]
     assert "Armenian punctuation" in (inserted.get_attribute("title") or "")
     latin = section.locator("tr", has_text="мая").first.locator("td.hyp ins.lookalike")
     assert latin.first.inner_text() == "Epe"
-    # the changed line's image crop is embedded and actually decodes
-    crop = armenian.locator("td.crop img")
+    # the changed line's image crop is embedded right under it and actually decodes
+    line_no = armenian.locator("td.no").inner_text()
+    crop = section.locator(f'tr.crop-row[data-line="{line_no}"] td.crop img')
     assert crop.is_visible()
     assert crop.evaluate("img => img.complete && img.naturalWidth > 0 && img.src.startsWith('data:image/png')")
     unchanged = section.locator("tr.same", has_text="unchanged line")
-    assert unchanged.is_visible() and unchanged.locator("td.crop img").count() == 0
+    assert unchanged.is_visible()
+    assert section.locator(f'tr.crop-row[data-line="{unchanged.locator("td.no").inner_text()}"]').count() == 0
+    assert section.locator("tr.crop-row").count() == 2  # one per changed line
     page.locator("#only-changed").check()
     assert not unchanged.is_visible()
 
@@ -117,7 +120,7 @@ def test_page_fragment_renders_for_reuse(report: tuple[Path, list[Path]], page: 
     deleted = page.locator("#review-page td.ref del")
     assert deleted.first.is_visible()
     assert "".join(deleted.all_inner_texts()) == "␣here"  # a space, then a word: two classes, one run
-    assert page.locator("#review-page td.crop img").evaluate("img => img.naturalWidth > 0")
+    assert page.locator("#review-page tr.crop-row img").evaluate("img => img.naturalWidth > 0")
 
 
 def _runs(root: Path) -> tuple[RunFolderSource, RunFolderSource]:

@@ -242,3 +242,57 @@ def test_cli_json_to_stdout_and_ignore_options(runs: tuple[Path, Path], tmp_path
     result = CliRunner().invoke(app, ["diff", str(b), "--against", str(gt), "--max-cer", "0.01"])
     assert result.exit_code == EXIT_GATE
     assert "FAILED" in result.stdout
+
+
+# ---- the store -------------------------------------------------------------------------------------
+
+
+def _store_page(page_id: str, texts: list[str]) -> Page:
+    lines = [
+        Line(id=f"l{i:04d}", text=t, box=Box(x=10, y=10 + LINE_H * i, w=360, h=24), conf=80.0, language="rus")
+        for i, t in enumerate(texts)
+    ]
+    return Page(id=page_id, image=f"{page_id}.png", width=400, height=200, lines=lines)
+
+
+@pytest.fixture(scope="module")
+def store_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from scan2text.settings import Settings
+    from scan2text.store import Store
+
+    out = tmp_path_factory.mktemp("store-out")
+    with Store.open(out / "scan2text.sqlite") as store:
+        first = store.begin_run("in", Settings(), {})
+        store.save_page(first, _store_page("p1", ["Ереван, 3 мая", "Երևան։"]))
+        store.save_page(first, _store_page("p2", ["untouched page"]))
+        store.finish_run(first)
+        second = store.begin_run("in", Settings(), {})
+        store.save_page(second, _store_page("p1", ["Epeван, 3 мая", "Երևան:"]))
+        store.save_page(second, _store_page("p2", ["untouched page"]))
+        store.finish_run(second)
+        store.correct_line("p1", "l0001", "Երևան։", author="reviewer", expected_version=0)
+    return out
+
+
+def test_two_run_ids_in_one_store(store_out: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.json"
+    code = diff_command(Path("1"), Path("2"), None, None, str(out), None, False, False, False, store=store_out)
+    assert code == EXIT_OK
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert (data["reference"], data["hypothesis"]) == ("run 1", "run 2")
+    assert data["batch"]["chars"]["edits"] == 4
+    assert data["error_classes"] == {"cyrillic_latin": 3, "armenian_punctuation": 1}
+    code = diff_command(Path("1"), Path("9"), None, None, None, None, False, False, False, store=store_out)
+    assert code == EXIT_BAD_INPUT
+
+
+def test_run_against_its_corrections(store_out: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.json"
+    code = diff_command(store_out, None, "corrections", None, str(out), None, False, False, False)
+    assert code == EXIT_OK
+    data = json.loads(out.read_text(encoding="utf-8"))
+    # the reviewer fixed the Armenian full stop only; the Latin look-alikes are still in both texts
+    assert data["batch"]["chars"]["edits"] == 1
+    worst = data["worst_lines"][0]
+    assert (worst["reference"], worst["hypothesis"]) == ("Երևան։", "Երևան:")
+    assert data["hypothesis_only"] == ["p2"]  # never reviewed: not a reference

@@ -382,3 +382,11 @@ def test_search_finds_current_text_in_every_script(store: Store) -> None:
     store.correct_line(PAGE, "l0002", "Telegram from Erivan", "ann", 0)
     assert store.search("yerevan") == []
     assert [h.snippet for h in store.search("erivan")] == ["Telegram from [Erivan]"]
+
+
+def test_run_pages_returns_one_runs_ocr_without_corrections(store: Store) -> None:
+    first = _run(store, make_page())
+    store.correct_line(PAGE, "l0000", "ПИСЬМО", "ann", 0)
+    second = _run(store, make_page(texts=["other"]))
+    assert store.run_pages(first) == [make_page()]
+    assert [p.text for p in store.run_pages(second)] == ["other"]

@@ -53,7 +53,11 @@ def run_page(source: PageSource | dict, out_dir: Path, settings: Settings) -> Pa
     """Process one page; every failure comes back as a PageError naming the file, stage and reason."""
     src = PageSource.model_validate(source)
     try:
-        return PageOutcome(page_id=src.id, page=process_page(src, out_dir, settings))
+        page = process_page(src, out_dir, settings)
+        # A page read with the wrong language keeps its output but counts as failed, so a re-run retries it.
+        error = (PageError(file=src.path, page_id=src.id, frame=src.frame, stage="ocr",
+                           reason="; ".join(page.warnings), time=now()) if page.warnings else None)
+        return PageOutcome(page_id=src.id, page=page, error=error)
     except Scan2TextError as exc:
         stage, reason = exc.stage, exc.message
     except MemoryError:
@@ -81,9 +85,11 @@ class BatchPlan:
 
     def accept(self, outcome: PageOutcome) -> None:
         if outcome.page is not None:
-            self.store.save_page(self.run_id, outcome.page, key=self.keys.get(outcome.page_id))
+            # Only a clean page is marked finished under its cache key; a flagged one is redone next run.
+            key = None if outcome.error else self.keys.get(outcome.page_id)
+            self.store.save_page(self.run_id, outcome.page, key=key)
             self.processed += 1
-        elif outcome.error is not None:
+        if outcome.error is not None:
             self.fail(outcome.error)
         progress().advance(failed=outcome.error is not None)
 

@@ -22,6 +22,8 @@ from scan2text.settings import Settings
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+# Its temporary server can take a while to boot on a loaded 2-core machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -90,6 +92,9 @@ def run(
     except Scan2TextError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
+    if not input_path.exists():
+        err.print(f"[red]error:[/] {input_path}: input does not exist", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
     target = out_dir or Path("outputs") / input_path.resolve().name
     from flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
     from scan2text.progress import for_terminal, reporting
@@ -130,3 +135,30 @@ def _configure_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+
+
+bench_app = typer.Typer(help="Benchmarks that print measured figures.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("throughput")
+def bench_throughput(
+    root: Annotated[Path, typer.Argument(help="Sample set with truth.json")] = Path("samples"),
+    pages: Annotated[int, typer.Option(help="Pages in the larger of the two timed runs")] = 40,
+    workers: Annotated[int | None, typer.Option(help="Parallel workers [default: one per core]")] = None,
+) -> None:
+    """Pages/minute of `scan2text run` against Tesseract alone, start-up time and peak memory."""
+    from scan2text.bench.throughput import format_report, throughput_bench
+
+    print(format_report(throughput_bench(root, pages, workers)))
+
+
+def _register_diff() -> None:
+    from scan2text.diff.command import diff_cli
+
+    app.command("diff", help="Compare two runs, a run and its corrections, or a run and ground truth (CER/WER).")(
+        diff_cli
+    )
+
+
+_register_diff()

@@ -49,7 +49,7 @@ def discover(input_path: Path, manifest: Path | None = None) -> list[PageSource]
     """Every page under `input_path` (a folder or one file), in a stable order."""
     root = input_path if input_path.is_dir() else input_path.parent
     files = (
-        sorted(p for p in input_path.rglob("*") if p.is_file() and _is_page_file(p))
+        sorted(p for p in input_path.rglob("*") if (p.is_file() or p.is_symlink()) and _is_page_file(p))
         if input_path.is_dir()
         else [input_path]
     )

@@ -107,6 +107,7 @@ class Page(Model):
     lines: list[Line] = []
     mean_conf: float = 0.0
     ocr_seconds: float = 0.0
+    warnings: list[str] = Field(default_factory=list, description="Problems a reviewer should know of")
 
     @property
     def text(self) -> str:

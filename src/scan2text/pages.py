@@ -55,6 +55,7 @@ def _process(source: PageSource, out_dir: Path, settings: Settings) -> Page:
         lines=result.lines,
         mean_conf=result.mean_conf,
         ocr_seconds=result.seconds,
+        warnings=result.warnings,
     )
     write_page(out_dir, page)
     return page

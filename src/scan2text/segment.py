@@ -15,21 +15,42 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from scan2text.extract.citations import citation_start
+from scan2text.extract.citations import citation_start, continues_citation
 from scan2text.extract.dates import ParsedDate, find_dates
-from scan2text.extract.tolerant import CLEAN, DASH_RE, clean_text, damaged, match_keyword, script_of
+from scan2text.extract.tolerant import (
+    CLEAN,
+    DASH_RE,
+    FUZZY,
+    clean_text,
+    damaged,
+    fix_number,
+    match_keyword,
+    phrases,
+    script_of,
+)
 from scan2text.grammar import Grammar, LanguageGrammar, default_grammar
 from scan2text.models import Line, Page
 
 HEADER_THRESHOLD = 3
 HEADER_WINDOW = 8  # lines after a title searched for its place/date line
 MAX_TITLE_LEN = 110
+CITATION_REACH = 8  # lines after a citation's first line where the next title is expected
 
-NUMBER, TITLE, ADDRESSEE, SUBJECT, DATE, BODY, CITATION = (
-    "number", "title", "addressee", "subject", "date", "body", "citation")
+NUMBER, TITLE, ADDRESSEE, SUBJECT, DATE, BODY, CITATION, JUNK = (
+    "number", "title", "addressee", "subject", "date", "body", "citation", "junk")
 
-_NUMBER_LINE = re.compile(r"^\s*(?:No\.?|N[oо0]\.?|№|N°|Nº|Ne|N)\s*(?P<n>\d+[a-zа-я]?)\s*\.?\s*$")
-_OUT_NUMBER = re.compile(rf"(?:No\.?|N[oо]\.?|№|N°|Nº|N)\s*(?P<n>\d+[\w/-]*)\s*(?:{DASH_RE}|,)?\s*")
+_NUMBER_VALUE = r"[\dOoОоlI|]*\d[\dOoОоlI|]*[a-zа-я]?"
+_PATTERNS: dict[int, tuple[Grammar, re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _number_patterns(grammar: Grammar) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(collection number line 'No. 45', outgoing number 'No. 2800 —') built from the grammar's signs."""
+    if id(grammar) not in _PATTERNS:
+        signs = phrases([w.rstrip(".") for w in grammar.words("number_prefixes")])
+        line = re.compile(rf"^\s*(?:{signs})\.?\s*(?P<n>{_NUMBER_VALUE})\s*\.?\s*$")
+        out = re.compile(rf"(?<!\w)(?:{signs})\.?\s*(?P<n>\d+[\w/-]*)\s*(?:(?:{DASH_RE})+|,)?\s*")
+        _PATTERNS[id(grammar)] = (grammar, line, out)
+    return _PATTERNS[id(grammar)][1:]
 
 
 @dataclass
@@ -50,6 +71,7 @@ class DateLine:
     place: str | None
     number: str | None
     lines: int = 1  # 2 when the date was broken over two lines
+    place_conf: float = CLEAN
 
 
 @dataclass
@@ -98,9 +120,10 @@ def type_word(sl: StreamLine, grammar: Grammar) -> tuple[str, float] | None:
     return grammar.doc_types[hit[0].lower()], conf
 
 
-def number_line(sl: StreamLine) -> str | None:
-    m = _NUMBER_LINE.match(sl.clean)
-    return m.group("n") if m else None
+def number_line(sl: StreamLine, grammar: Grammar) -> str | None:
+    """The collection number of a line such as 'No. 45' / '№ 314' (OCR's '№ 32O' read as 320)."""
+    m = _number_patterns(grammar)[0].match(sl.clean)
+    return fix_number(m.group("n"))[0] if m else None
 
 
 def _is_caps(text: str) -> bool:
@@ -127,13 +150,25 @@ def date_line(text: str, grammar: Grammar) -> DateLine | None:
         return None
     prefix = text[: d.start]
     number = None
-    if m := _OUT_NUMBER.search(prefix):
+    if m := _number_patterns(grammar)[1].search(prefix):
         number = m.group("n")
         prefix = prefix[: m.start()] + prefix[m.end():]
     place = prefix.strip(" ,.;—–-")
     if place and (len(place.split()) > 4 or any(ch.isdigit() for ch in place) or not place[0].isupper()):
         return None
-    return DateLine(d, place or None, number)
+    place, place_conf = _place(place, grammar)
+    return DateLine(d, place, number, place_conf=place_conf)
+
+
+def _place(printed: str, grammar: Grammar) -> tuple[str | None, float]:
+    """A place as printed, or the grammar's spelling of a known place OCR damaged ('Երնան' → 'Երևան')."""
+    if not printed:
+        return None, CLEAN
+    names = grammar.places.names
+    if printed in names or len(printed) < 4:
+        return printed, CLEAN
+    hit = match_keyword(printed, names, min_fuzzy_len=4, cutoff=75)
+    return (hit[0], min(hit[1], FUZZY)) if hit else (printed, CLEAN)
 
 
 def _role_after_title(sl: StreamLine, lg: LanguageGrammar, title_caps: bool) -> str | None:
@@ -155,13 +190,28 @@ def _role_after_title(sl: StreamLine, lg: LanguageGrammar, title_caps: bool) -> 
     return None
 
 
+def _extend_suffix_subject(roles: list[str], texts: list[str], lg: LanguageGrammar) -> None:
+    """A subject marked at its end ('… մասին') began on an earlier line the addressee seemed to run on to."""
+    for j, role in enumerate(roles):
+        if role != SUBJECT or (j and roles[j - 1] == SUBJECT):
+            continue
+        k = j - 1
+        while k > 1 and roles[k] == roles[k - 1] == ADDRESSEE and any(
+                texts[k - 1].rstrip(" ,").endswith(e) for e in lg.dative_endings):
+            roles[k] = SUBJECT
+            k -= 1
+
+
 class _Segmenter:
     def __init__(self, lines: list[StreamLine], grammar: Grammar) -> None:
         self.lines = lines
         self.g = grammar
         self.types = [type_word(sl, grammar) for sl in lines]
-        self.numbers = [number_line(sl) for sl in lines]
+        self.numbers = [number_line(sl, grammar) for sl in lines]
         self.cites = [citation_start(sl.clean, grammar) for sl in lines]
+        # Specks and punch holes OCR'd as '~', "'", 'i': kept in the text, ignored as context.
+        self.junk = [sum(ch.isalnum() for ch in sl.clean) < 3 and self.numbers[i] is None
+                     for i, sl in enumerate(lines)]
         self._dates: dict[int, DateLine | None] = {}
 
     def date_at(self, j: int) -> DateLine | None:
@@ -179,6 +229,13 @@ class _Segmenter:
             self._dates[j] = found
         return self._dates[j]
 
+    def prev(self, i: int) -> int:
+        """The nearest line before i that is not junk, or -1."""
+        i -= 1
+        while i >= 0 and self.junk[i]:
+            i -= 1
+        return i
+
     def header_zone(self, t: int) -> tuple[list[str], DateLine | None]:
         """Roles of the lines from title t to the end of the header (title, addressee, subject, date)."""
         lg = _lang(self.g, self.lines[t].script)[0]
@@ -186,6 +243,8 @@ class _Segmenter:
         end = min(len(self.lines), t + 1 + HEADER_WINDOW)
         date_at = None
         for j in range(t + 1, end):
+            if self.junk[j]:
+                continue
             if self.cites[j] is not None or (self.types[j] and j > t + 1 and self._title_like(j)):
                 break
             if self.date_at(j):
@@ -196,6 +255,9 @@ class _Segmenter:
         stop = date_at if date_at is not None else min(end, t + 4)
         for j in range(t + 1, stop):
             sl = self.lines[j]
+            if self.junk[j]:
+                roles.append(JUNK)
+                continue
             role = _role_after_title(sl, lg, caps)
             if role is None:
                 if date_at is None and not self._continues(sl, current, caps, len(roles)):
@@ -206,6 +268,7 @@ class _Segmenter:
                     role = current
             roles.append(role)
             current = role
+        _extend_suffix_subject(roles, [sl.clean for sl in self.lines[t: t + len(roles)]], lg)
         dl = None
         if date_at is not None:
             dl = self.date_at(date_at)
@@ -234,7 +297,7 @@ class _Segmenter:
             s -= 2
         if title_shaped(text):
             s += 1
-        prev = i - 1
+        prev = self.prev(i)
         if prev < 0:
             s += 2
         elif self.numbers[prev] is not None or in_citation:
@@ -248,25 +311,41 @@ class _Segmenter:
             s += 1
         return s
 
-    def starts(self) -> list[int]:
-        """Indexes of the first line (number line or title) of every document."""
-        starts: list[int] = []
-        in_citation = False
+    def starts(self) -> list[tuple[int, bool]]:
+        """(first line, is a header) of every document; a stretch after a finished citation is not a header."""
+        starts: list[tuple[int, bool]] = []
+        last_cite = -CITATION_REACH - 1
+        cite_open = False  # inside a citation that may still wrap onto the next line
         for i in range(len(self.lines)):
+            if self.junk[i]:
+                continue
             if self.cites[i] is not None:
-                in_citation = True
-            if self.types[i] is not None:
-                if self.score(i, in_citation) >= HEADER_THRESHOLD:
-                    start = i - 1 if i > 0 and self.numbers[i - 1] is not None else i
-                    if not starts or starts[-1] < start:
-                        starts.append(start)
-                    in_citation = False
-            elif (self.numbers[i] is not None and (i == 0 or in_citation) and i + 1 < len(self.lines)
-                  and self.types[i + 1] is None and title_shaped(self.lines[i + 1].clean)
-                  and self._title_like(i + 1)):
+                last_cite = i
+            # Only a title soon after its predecessor's citation gets the bonus.
+            last_header = max((k for k, h in starts[-2:] if h), default=-1)
+            in_citation = 0 < i - last_cite <= CITATION_REACH and last_header < last_cite
+            if self.types[i] is not None and self.score(i, in_citation) >= HEADER_THRESHOLD:
+                p = self.prev(i)
+                start = p if p >= 0 and self.numbers[p] is not None else i
+                if starts and not starts[-1][1] and starts[-1][0] == p and len(self.lines[p].clean.strip()) <= 12:
+                    start = p  # a damaged number line taken for stray text belongs to this header
+                if starts and starts[-1][0] == start:
+                    starts[-1] = (start, True)
+                elif not starts or starts[-1][0] < start:
+                    starts.append((start, True))
+                cite_open = False
+                continue
+            if (self.numbers[i] is not None and (i == 0 or in_citation) and i + 1 < len(self.lines)
+                    and self.types[i + 1] is None and title_shaped(self.lines[i + 1].clean)
+                    and self._title_like(i + 1)):
                 # A number line after a citation whose title's type word OCR destroyed.
-                starts.append(i)
-                in_citation = False
+                starts.append((i, True))
+                cite_open = False
+                continue
+            if cite_open and self.cites[i] is None and self.numbers[i] is None and not continues_citation(
+                    self.lines[self.prev(i)].clean, self.lines[i].clean, self.g):
+                starts.append((i, False))  # the citation ended its document: this is text of another
+            cite_open = self.cites[i] is not None or (cite_open and (not starts or starts[-1][0] != i))
         return starts
 
 
@@ -276,13 +355,9 @@ def segment(pages: list[Page], grammar: Grammar | None = None) -> list[Segment]:
     lines = stream(pages)
     seg = _Segmenter(lines, grammar)
     starts = seg.starts()
-    bounds = ([0] if not starts or starts[0] > 0 else []) + starts + [len(lines)]
-    out: list[Segment] = []
-    for a, b in itertools.pairwise(bounds):
-        if a >= b:
-            continue
-        out.append(_label(seg, a, b, header=a in starts))
-    return out
+    headers = {i for i, is_header in starts if is_header}
+    bounds = [*sorted({0, *(i for i, _ in starts)}), len(lines)]
+    return [_label(seg, a, b, header=a in headers) for a, b in itertools.pairwise(bounds) if a < b]
 
 
 def _label(seg: _Segmenter, a: int, b: int, header: bool) -> Segment:
@@ -295,6 +370,9 @@ def _label(seg: _Segmenter, a: int, b: int, header: bool) -> Segment:
             out.collection_number = seg.numbers[a]
             roles[0] = NUMBER
             k = 1
+            while a + k < b - 1 and seg.junk[a + k]:
+                roles[k] = JUNK
+                k += 1
         t = a + k
         found = seg.types[t]
         if found:

@@ -39,6 +39,9 @@ class OcrSettings(_Section):
     oem: int = 1
     low_conf: float = Field(60.0, description="Words below this confidence are flagged for review")
     second_pass_conf: float = Field(55.0, description="Lines below this mean confidence get a second model")
+    wrong_lang_conf: float = Field(
+        50.0, description="With a fixed --lang, a page read below this mean confidence is checked for its script"
+    )
 
 
 class Settings(_Section):

@@ -21,6 +21,7 @@ from scan2text.diff.metrics import (
     _graphemes,
     _tokens,
     counts_from_sequences,
+    fold_cluster,
     opcodes,
 )
 from scan2text.diff.sources import SourceLine
@@ -97,10 +98,7 @@ def _clusters(lines: list[SourceLine], options: TextOptions) -> list[_Cluster]:
         raw = _graphemes(line.text, TextOptions())
         if no < len(lines) - 1:
             raw.append("\n")
-        for g in raw:
-            folded = _graphemes(g, options)
-            # ignore_* drop a cluster entirely; case folding keeps it as one cluster
-            out.append(_Cluster(g, no, folded[0] if folded else None))
+        out.extend(_Cluster(g, no, fold_cluster(g, options)) for g in raw)
     return out
 
 
@@ -209,18 +207,17 @@ def _items(ref: list[_Cluster], hyp: list[_Cluster], n_ref_lines: int) -> list[_
 
 
 def _segments(items: list[_Item]) -> list[Segment]:
-    segments: list[Segment] = []
+    runs: list[tuple[Tag, str | None, list[str], list[str]]] = []
     for item in items:
         ref = item.ref.text if item.ref else ""
         hyp = item.hyp.text if item.hyp else ""
         cls = classify_edit(item.tag, ref, hyp) if item.tag in ("replace", "insert", "delete") else None
-        last = segments[-1] if segments else None
-        if last is not None and last.tag == item.tag and last.error_class == cls:
-            last.ref += ref
-            last.hyp += hyp
+        if runs and runs[-1][0] == item.tag and runs[-1][1] == cls:
+            runs[-1][2].append(ref)
+            runs[-1][3].append(hyp)
         else:
-            segments.append(Segment(tag=item.tag, ref=ref, hyp=hyp, error_class=cls))
-    return segments
+            runs.append((item.tag, cls, [ref], [hyp]))
+    return [Segment(tag=tag, ref="".join(r), hyp="".join(h), error_class=cls) for tag, cls, r, h in runs]
 
 
 def _row_counts(items: list[_Item]) -> EditCounts:

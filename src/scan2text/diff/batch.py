@@ -37,6 +37,7 @@ class BatchDiff(BaseModel):
     words: EditCounts = EditCounts()
     error_classes: dict[str, int] = {}
     hypothesis_only: list[str] = []
+    reference_only: list[str] = []
 
     @property
     def cer(self) -> float:
@@ -73,10 +74,15 @@ def compare(
     options = options or TextOptions()
     pages: list[PageDiff] = []
     hypothesis_only: list[str] = []
+    reference_only: list[str] = []
     for pair in pair_pages(reference, hypothesis):
         if pair.ref_id is None and reference.partial:
             # ground truth and corrections cover a subset of the pages; the rest is not an error
             hypothesis_only.append(pair.page_id)
+            continue
+        if pair.hyp_id is None and reference.partial:
+            # nor is ground truth for pages this run was not given; reported, so a lost page is still seen
+            reference_only.append(pair.page_id)
             continue
         ref_page = reference.load(pair.ref_id) if pair.ref_id is not None else None
         hyp_page = hypothesis.load(pair.hyp_id) if pair.hyp_id is not None else None
@@ -108,6 +114,7 @@ def compare(
         words=sum((p.words for p in pages), EditCounts()),
         error_classes=dict(classes.most_common()),
         hypothesis_only=hypothesis_only,
+        reference_only=reference_only,
     )
     batch.documents = _documents(batch, reference, hypothesis)
     return batch
@@ -198,6 +205,7 @@ def summary(batch: BatchDiff, *, max_cer: float | None = None, worst_lines: int 
             for p, line in batch.worst_lines(worst_lines)
         ],
         "hypothesis_only": batch.hypothesis_only,
+        "reference_only": batch.reference_only,
     }
     if max_cer is not None:
         out["gate"] = {"max_cer": max_cer, "passed": batch.cer <= max_cer}

@@ -108,10 +108,19 @@ def print_summary(batch: BatchDiff, console: Console, *, max_cer: float | None, 
             f"{len(page.changed_lines)}/{len(page.lines)}",
         )
     console.print(table)
-    console.print(
-        f"{len(batch.pages)} pages, mean page CER {_pct(batch.mean_page_cer)}"
-        + (f", {len(batch.hypothesis_only)} without reference" if batch.hypothesis_only else "")
-    )
+    console.print(f"{len(batch.pages)} pages compared, mean page CER {_pct(batch.mean_page_cer)}")
+    if batch.hypothesis_only:
+        console.print(
+            f"{len(batch.hypothesis_only)} pages of {escape(batch.hypothesis)} have no reference (not scored)",
+            highlight=False,
+        )
+    if batch.reference_only:
+        console.print(
+            f"[yellow]{len(batch.reference_only)} reference pages have no page in {escape(batch.hypothesis)} "
+            "(not scored):[/yellow] "
+            + escape(", ".join(batch.reference_only[:10]))
+            + (" …" if len(batch.reference_only) > 10 else "")
+        )
     if batch.error_classes:
         console.print(
             "error classes: " + ", ".join(f"{ERROR_CLASSES.get(k, k)} {n}" for k, n in batch.error_classes.items())

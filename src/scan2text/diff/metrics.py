@@ -19,8 +19,9 @@ not by averaging page rates.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,6 +58,9 @@ class TextOptions:
         if unknown:
             raise TypeError(f"unknown comparison option(s): {', '.join(sorted(unknown))}")
         return cls(**opts)
+
+
+_PLAIN = TextOptions()
 
 
 class EditCounts(BaseModel):
@@ -116,15 +120,52 @@ def graphemes(text: str, **opts: bool) -> list[str]:
     return _graphemes(text, TextOptions.from_kwargs(**opts))
 
 
+def _ranges_where(keep: Callable[[str], bool], *ranges: tuple[int, int]) -> frozenset[str]:
+    return frozenset(chr(o) for lo, hi in ranges for o in range(lo, hi + 1) if keep(chr(o)))
+
+
+# Code points that always form a grapheme cluster on their own (no marks, joiners, format characters or
+# CR): for text made only of these — nearly all Latin, Cyrillic and Armenian typescript — clusters are
+# the code points, and the slow pure-Python UAX #29 segmentation can be skipped.
+_SOLO_CLUSTER = _ranges_where(
+    lambda c: c != "\r" and unicodedata.category(c) not in ("Mn", "Mc", "Me", "Cf", "Cs", "Co", "Cn"),
+    (0x0000, 0x058F),
+    (0x2000, 0x2BFF),
+)
+# Letters and decimal digits that UAX #29 joins into one word with each other (ALetter, Numeric).
+_WORD_CHARS = _ranges_where(lambda c: unicodedata.category(c) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd"), (0, 0x058F))
+# Characters around which UAX #29 always breaks a word (white space, line ends), except U+202F, which it
+# treats as a joiner (ExtendNumLet).
+_WORD_SEPARATORS = re.compile(r"[\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u205f\u3000]+")
+
+
+def _split_clusters(text: str) -> list[str]:
+    if _SOLO_CLUSTER.issuperset(text):
+        return list(text)
+    return list(grapheme_clusters(text))
+
+
+@lru_cache(maxsize=65536)
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    if _WORD_CHARS.issuperset(chunk):
+        return (chunk,)
+    return tuple(w for w in uax29_words(chunk) if _is_word(w))
+
+
 def _graphemes(text: str, options: TextOptions) -> list[str]:
-    clusters = list(grapheme_clusters(unicodedata.normalize("NFC", text)))
-    if options.ignore_whitespace:
-        clusters = [c for c in clusters if not _is_space(c)]
-    if options.ignore_punctuation:
-        clusters = [c for c in clusters if not _is_punctuation(c)]
-    if options.ignore_case:
-        clusters = [_fold_case(c) for c in clusters]
-    return clusters
+    clusters = _split_clusters(unicodedata.normalize("NFC", text))
+    if options == _PLAIN:
+        return clusters
+    return [f for c in clusters if (f := fold_cluster(c, options)) is not None]
+
+
+def fold_cluster(cluster: str, options: TextOptions) -> str | None:
+    """The form of one cluster that is compared, or None when the options leave it out."""
+    if options.ignore_whitespace and _is_space(cluster):
+        return None
+    if options.ignore_punctuation and _is_punctuation(cluster):
+        return None
+    return _fold_case(cluster) if options.ignore_case else cluster
 
 
 def _is_word(token: str) -> bool:
@@ -139,7 +180,7 @@ def tokens(text: str, **opts: bool) -> list[str]:
 
 def _tokens(text: str, options: TextOptions) -> list[str]:
     text = unicodedata.normalize("NFC", text)
-    out = [w for w in uax29_words(text) if _is_word(w)]
+    out = [w for chunk in _WORD_SEPARATORS.split(text) if chunk for w in _chunk_words(chunk)]
     if options.ignore_punctuation:
         out = ["".join(c for c in w if not _is_punctuation(c)) for w in out]
     if options.ignore_case:

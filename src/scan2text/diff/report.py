@@ -25,8 +25,8 @@ from scan2text.models import Box
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOOKALIKE_CLASSES = frozenset({"cyrillic_latin", "armenian_latin", "armenian_punctuation", "digit_letter"})
-CROP_MAX_WIDTH = 720
-CROP_MAX_HEIGHT = 44
+CROP_MAX_WIDTH = 1100
+CROP_MAX_HEIGHT = 40
 CROP_PAD = 4
 
 
@@ -174,6 +174,7 @@ def write_html(
         "gate": info.get("gate"),
         "options": [k.replace("_", " ") for k, v in batch.options.items() if v],
         "hypothesis_only": batch.hypothesis_only,
+        "reference_only": batch.reference_only,
     }
     try:
         html.parent.mkdir(parents=True, exist_ok=True)
@@ -183,9 +184,8 @@ def write_html(
     template = _template()
     for part in range(1, parts + 1):
         chunk = views[(part - 1) * pages_per_file : part * pages_per_file]
-        images = _Images()
         for view in chunk:
-            view.crops = page_crops(view.page, images)
+            view.crops = page_crops(view.page)  # one page's images in memory at a time
         first = part == 1
         context = {
             **common,

@@ -9,8 +9,10 @@ offers aliases and `pair_pages` matches them, trying longer paths before bare fi
 from __future__ import annotations
 
 import json
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -92,7 +94,27 @@ class RunFolderSource(Source):
         self._keys: dict[str, list[str]] = {}
         self._scan()
 
+    def _input_name(self) -> str | None:
+        """Name of the folder the newest run read, from the store (None when there is no store)."""
+        db_path = self.root / "scan2text.sqlite"
+        if not db_path.is_file():
+            return None
+        try:
+            with closing(sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+                row = db.execute("SELECT input_dir FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        except sqlite3.Error:
+            return None
+        if not row or not row[0]:
+            return None
+        path = PurePosixPath(str(row[0]).replace("\\", "/"))
+        # a run over one file names the file; its pages are named relative to the file's folder
+        return (path.parent if path.suffix else path).name or None
+
     def _scan(self) -> None:
+        # Page ids are relative to the run's input folder, ground truth often to a folder above it
+        # (`scan2text run samples/rus` gives `fund-200/…/0213`, the truth is `rus/fund-200/…/0213`):
+        # the input folder's name in front of each alias tells `eng/…/0213` from `rus/…/0213`.
+        prefix = self._input_name()
         stems: set[Path] = set()
         for path in self.pages_dir.rglob("*"):
             if path.suffix in (".txt", ".json") and path.is_file():
@@ -114,7 +136,10 @@ class RunFolderSource(Source):
                     else:
                         aliases.append(image_stem)
             self._files[page_id] = stem
-            self._keys[page_id] = [page_id, *[a for a in aliases if a != page_id]]
+            ordered = [page_id, *[a for a in aliases if a != page_id]]
+            if prefix:
+                ordered = [f"{prefix}/{a}" for a in ordered] + ordered
+            self._keys[page_id] = list(dict.fromkeys(ordered))
 
     @staticmethod
     def _json_meta(path: Path) -> dict[str, object] | None:

@@ -15,13 +15,10 @@ from pathlib import Path
 from scan2text.diff.sources import DiffError, Source, SourceLine, SourcePage
 from scan2text.errors import Scan2TextError
 from scan2text.models import Box
+from scan2text.store import Store
 
 
-def _open_store(path: Path):  # noqa: ANN202 - the Store type lives in an optional import
-    try:
-        from scan2text.store import Store
-    except ImportError as exc:  # pragma: no cover - the store ships with the package
-        raise DiffError(f"the store module cannot be imported: {exc}", str(path)) from exc
+def _open_store(path: Path) -> Store:
     try:
         return Store.open(path)
     except (sqlite3.Error, Scan2TextError) as exc:

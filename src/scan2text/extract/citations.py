@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from scan2text.extract.publications import parse_publication
 from scan2text.extract.tolerant import (
     CLEAN,
     DASH_RE,
@@ -22,6 +23,7 @@ from scan2text.extract.tolerant import (
     fix_number,
     match_keyword,
     norm_key,
+    phrases,
     to_int,
 )
 from scan2text.grammar import Grammar, default_grammar
@@ -32,6 +34,8 @@ _VALUE = re.compile(rf"\.?\s*(?:№\s*)?(?P<val>(?:[A-ZА-Я]{{1,2}}{DASH_RE})?[
 _N = r"[0-9OoОоlI|]+"
 _SPAN = re.compile(rf"\.?\s*(?P<span>{_N}(?:\s*(?:{DASH_RE}|,|and|и|և)\s*{_N})*)")
 _TOKEN = re.compile(r"(?<!\w)[^\W\d_]+")
+# After 'Source'/'Աղբյուր': OCR reads the Armenian '՝' as a backquote or apostrophe.
+COLONS = ":՝։`'’"
 
 
 @dataclass
@@ -40,13 +44,6 @@ class SourceParse:
 
     source: CitedSource
     confidence: dict[str, float] = field(default_factory=dict)
-
-
-def _phrases(words: list[str], lost_period: bool = False) -> str:
-    alts = sorted({re.escape(w).replace(r"\ ", r"\s*") for w in words}, key=len, reverse=True)
-    if lost_period:
-        alts = [a[:-2] + r"\.?" if a.endswith(r"\.") else a for a in alts]
-    return "|".join(alts)
 
 
 class _Lexicon:
@@ -58,15 +55,12 @@ class _Lexicon:
         self.verso_word: dict[str, str] = {}
         for w in g.words("verso"):
             self.verso_word.setdefault(norm_key(w), w)
-        self.verso = re.compile(rf"\s*,?\s*(?P<v>{_phrases(g.words('verso'), lost_period=True)})(?!\w)", re.IGNORECASE)
-        colon = r"\s*[:՝։]"
-        self.source_kw = re.compile(rf"^\s*(?:{_phrases(g.words('source_keywords'))}){colon}?\s*", re.IGNORECASE)
-        self.source_anywhere = re.compile(rf"(?<!\w)(?:{_phrases(g.words('source_keywords'))}){colon}")
-        self.published = re.compile(rf"(?:{_phrases(g.words('published_keywords'))}){colon}", re.IGNORECASE)
-        self.copy = re.compile(rf"(?:{_phrases(g.words('copy_keywords'))}){colon}", re.IGNORECASE)
-        self.doc_number = re.compile(
-            rf"(?:{_phrases(g.words('document_number'))})\s*(?:No\.?|№)?\s*(?P<n>\d+[a-zа-я]?)", re.IGNORECASE)
-        self.pages = re.compile(rf"(?<!\w)(?:{_phrases(g.words('pages'))})\s*(?P<p>\d+(?:\s*{DASH_RE}\s*\d+)?)")
+        self.verso = re.compile(rf"\s*,?\s*(?P<v>{phrases(g.words('verso'), lost_period=True)})(?!\w)", re.IGNORECASE)
+        colon = rf"\s*[{COLONS}]"
+        self.source_kw = re.compile(rf"^\s*(?:{phrases(g.words('source_keywords'))}){colon}?\s*", re.IGNORECASE)
+        self.source_anywhere = re.compile(rf"(?<!\w)(?:{phrases(g.words('source_keywords'))}){colon}")
+        self.published = re.compile(rf"(?:{phrases(g.words('published_keywords'))}){colon}", re.IGNORECASE)
+        self.copy = re.compile(rf"(?:{phrases(g.words('copy_keywords'))}){colon}", re.IGNORECASE)
         self.archive_by_key: dict[str, tuple[str, str | None]] = {}
         for arch in g.archives.values():
             for name in arch.names:
@@ -87,7 +81,7 @@ def _lex(g: Grammar) -> _Lexicon:
 
 def _archive(printed: str, lex: _Lexicon) -> tuple[str | None, str | None, float]:
     """(archive as printed, its abbreviation, confidence); an OCR-damaged known name is restored."""
-    printed = printed.strip(" ,.;:")
+    printed = printed.strip(f" ,.;{COLONS}")
     if not printed:
         return None, None, CLEAN
     m = re.match(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)$", printed)
@@ -99,6 +93,8 @@ def _archive(printed: str, lex: _Lexicon) -> tuple[str | None, str | None, float
     if best:
         canonical = best[0]
         return (f"{canonical} ({abbr})" if abbr else canonical), abbr, FUZZY
+    if re.search(r"\d|(?<!\w)\w{1,2}\.", printed):
+        return printed, abbr, FUZZY  # a field keyword we could not read ran into the name
     # Not in the grammar: keep it as printed, but a reviewer may want to add it there.
     return printed, abbr, 0.9
 
@@ -107,22 +103,34 @@ Hit = tuple[str, int, int, str, float]
 
 
 def _fields(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> tuple[list[Hit], int]:
-    """Keyword+value hits in a source segment: (kind, start, end, value, conf); and the first hit start."""
-    hits: list[Hit] = []
-    first = len(seg)
+    """Keyword+value hits in a source segment: (kind, start, end, value, conf); and the first hit start.
+
+    A short abbreviation OCR made unreadable ('Фф. 200', 'дц. 271', 'пл. 213') is still a field: the
+    fields come in a fixed order (fund, inventory, file, sheets), so its place among the readable
+    ones says which it is. Such a field is read with low confidence, so it is flagged.
+    """
+    cands: list[tuple[str | None, int, int, float, re.Match[str]]] = []
     for tok in _TOKEN.finditer(seg):
-        if hits and tok.start() < hits[-1][2]:
+        if cands and tok.start() < cands[-1][2]:
             continue
         val = _VALUE.match(seg, tok.end())
-        if not val or not any(ch.isdigit() for ch in val.group("val")):
+        if not val:
             continue
+        has_digit = any(ch.isdigit() for ch in val.group("val"))
         matched = match_keyword(tok.group() + ".", lex.all_keywords, min_fuzzy_len=4)
-        if matched is None:
+        if matched is not None:
+            if not has_digit and (matched[1] < CLEAN or len(val.group("val")) > 2
+                                  or fix_number(val.group("val"))[0] == val.group("val")):
+                continue  # 'Fund l' is fund 1 after an exact keyword; 'sheet of' is no number
+            cands.append((lex.kind_of[norm_key(matched[0])], tok.start(), tok.end(), matched[1], val))
+        elif has_digit and len(tok.group()) <= 3 and seg.startswith(".", tok.end()):
+            cands.append((None, tok.start(), tok.end(), FUZZY, val))
+    hits: list[Hit] = []
+    for n, (kind, start, tok_end, conf, val) in enumerate(cands):
+        if kind is None and (kind := _kind_by_place(cands, n)) is None:
             continue
-        kind = lex.kind_of[norm_key(matched[0])]
-        conf = matched[1]
         if kind == "sheet":
-            hit = _sheets(seg, tok.end(), lex)
+            hit = _sheets(seg, tok_end, lex)
             if hit is None:
                 continue
             end, printed, sconf = hit
@@ -132,11 +140,24 @@ def _fields(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> tuple[lis
             end = val.end()
             if fixed:
                 conf = min(conf, REPAIRED)
-        if damaged(mask, offset + tok.start(), offset + end):
+        if damaged(mask, offset + start, offset + end):
             conf = min(conf, REPAIRED)
-        hits.append((kind, tok.start(), end, printed, conf))
-        first = min(first, tok.start())
-    return hits, first
+        hits.append((kind, start, end, printed, conf))
+    return hits, min((h[1] for h in hits), default=len(seg))
+
+
+def _kind_by_place(cands: list[tuple[str | None, int, int, float, re.Match[str]]], n: int) -> str | None:
+    """The field an unreadable keyword must be, from the readable keywords around it."""
+    order = {kind: k for k, kind in enumerate(FIELDS)}
+    before, unknown = -1, 0
+    for kind, *_ in cands[:n]:
+        if kind is None:
+            unknown += 1
+        else:
+            before, unknown = order[kind], 0
+    after = min((order[kind] for kind, *_ in cands[n + 1:] if kind is not None), default=len(FIELDS))
+    k = before + 1 + unknown
+    return FIELDS[k] if k < after and k < len(FIELDS) else None
 
 
 def _sheets(seg: str, pos: int, lex: _Lexicon) -> tuple[int, str, float] | None:
@@ -166,7 +187,23 @@ def _sheets(seg: str, pos: int, lex: _Lexicon) -> tuple[int, str, float] | None:
     if v:
         text += " " + lex.verso_word.get(norm_key(v.group("v")), v.group("v"))
         end = v.end()
+    elif re.match(r"\w", seg[end:end + 1]):
+        return None  # '4Օ0': the number runs on into something we cannot read
     return end, text, conf
+
+
+def _form_at(sentence: str, lex: _Lexicon) -> tuple[str, float] | None:
+    """The form a sentence names ('Typescript', 'Certified copy'); also at the start of a run-on
+    sentence whose period OCR lost ('Typescript Copies sent to …'), then with a repair confidence."""
+    if not sentence:
+        return None
+    if len(sentence) <= 40 and (hit := match_keyword(sentence, lex.grammar.forms, min_fuzzy_len=5, cutoff=85)):
+        return hit
+    words = sentence.split()
+    for n in (2, 1):
+        if len(words) > n and (hit := match_keyword(" ".join(words[:n]), lex.grammar.forms, min_fuzzy_len=99)):
+            return hit[0], min(hit[1], REPAIRED)
+    return None
 
 
 def _forms(rest: str, lex: _Lexicon) -> tuple[str | None, float]:
@@ -174,9 +211,7 @@ def _forms(rest: str, lex: _Lexicon) -> tuple[str | None, float]:
     conf = CLEAN
     for sentence in re.split(r"[.։:]", rest):
         sentence = sentence.strip(" ,;")
-        if not sentence or len(sentence) > 40:
-            continue
-        hit = match_keyword(sentence, lex.grammar.forms, min_fuzzy_len=5, cutoff=85)
+        hit = _form_at(sentence, lex)
         if hit is None:
             continue
         for form in lex.grammar.forms[norm_key(hit[0])].split(", "):
@@ -199,6 +234,8 @@ def _source(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> SourcePar
     for kind, _start, _end, printed, fconf in hits:
         name = "sheets" if kind == "sheet" else kind
         if getattr(src, name) is not None:
+            # A second fund/file in one source: a separator or keyword between two sources was lost.
+            conf = {k: min(v, FUZZY) for k, v in conf.items()} | {"repeated": FUZZY}
             continue
         setattr(src, name, printed)
         conf[name] = fconf
@@ -207,34 +244,30 @@ def _source(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> SourcePar
             src.sheet_first, src.sheet_last = numbers[0], numbers[-1]
             src.verso = bool(re.search(r"[^\d\s,–]", printed.replace(" and ", " ").replace(" и ", " ")))
     tail = seg[hits[-1][2]:] if hits else ""
-    src.form, conf["form"] = _forms(tail, lex)
+    src.form, form_conf = _forms(tail, lex)
+    conf["form"] = min(form_conf, conf.pop("repeated", CLEAN))
     src.confidence = min(conf.values())
     return SourceParse(src, conf)
 
 
-def _publication(text: str, lex: _Lexicon) -> Publication:
-    text = text.strip(" ;.։")
-    pub = Publication(text=text)
-    if m := lex.doc_number.search(text):
-        pub.document_number = m.group("n")
-    if m := lex.pages.search(text):
-        pub.pages = re.sub(rf"\s*{DASH_RE}\s*", "–", m.group("p"))
-    years = list(re.finditer(rf"(?<![\d{DASHES_CLASS}])(1[6-9]\d\d|20\d\d)(?![\d{DASHES_CLASS}])", text))
-    if years:
-        y = years[-1]
-        pub.year = int(y.group(1))
-        head = text[:y.start()].rstrip(" ,.")
-        pm = re.match(r"^(?P<title>.+?)[,.]\s+(?P<place>[A-ZА-ЯԱ-Ֆ][\w-]+)$", head)
-        if pm and not any(ch.isdigit() for ch in pm.group("place")):
-            pub.title, pub.place = pm.group("title").strip(), pm.group("place")
-        else:
-            pub.title = head or None
-    else:
-        pub.title = re.split(r",\s", text)[0] or None
-    return pub
-
-
-DASHES_CLASS = "\\-‐‑‒–—―"
+def _keyword_spans(clean: str, exact: re.Pattern[str], words: list[str]) -> list[tuple[int, int, float]]:
+    """(start, end, confidence) of each 'Keyword:' phrase; a phrase OCR damaged ('Archival copy frorn:')
+    is found by comparing the few words before each colon with the keywords."""
+    spans = [(m.start(), m.end(), CLEAN) for m in exact.finditer(clean)]
+    for colon in re.finditer(r"[:՝`]", clean):
+        if any(s <= colon.start() < e for s, e, _ in spans):
+            continue
+        base = max(0, colon.start() - 40)
+        head = re.split(r"[.;]\s", clean[base: colon.start()])[-1]
+        base = colon.start() - len(head)
+        words_before = list(re.finditer(r"\S+", head))
+        for n in range(min(4, len(words_before)), 0, -1):
+            phrase = " ".join(w.group() for w in words_before[-n:])
+            hit = match_keyword(phrase, words, min_fuzzy_len=8, cutoff=80)
+            if hit:
+                spans.append((base + words_before[-n].start(), colon.end(), hit[1]))
+                break
+    return sorted(spans)
 
 
 def parse_citation_detailed(text: str, grammar: Grammar | None = None) -> tuple[list[SourceParse], list[Publication]]:
@@ -243,10 +276,12 @@ def parse_citation_detailed(text: str, grammar: Grammar | None = None) -> tuple[
     clean, mask = clean_text(text)
     body_end = len(clean)
     pubs: list[Publication] = []
-    if m := lex.published.search(clean):
-        body_end = m.start()
-        pubs = [_publication(p, lex) for p in clean[m.end():].split(";") if p.strip(" .;։")]
-    starts = [0] + [m.start() for m in lex.copy.finditer(clean, 0, body_end)]
+    published = _keyword_spans(clean, lex.published, lex.grammar.words("published_keywords"))
+    if published:
+        body_end, after, _ = published[0]
+        pubs = [parse_publication(p, lex.grammar) for p in clean[after:].split(";") if p.strip(" .;։")]
+    copies = [c for c in _keyword_spans(clean, lex.copy, lex.grammar.words("copy_keywords")) if c[0] < body_end]
+    starts = [0] + [c[0] for c in copies]
     segments: list[tuple[int, int]] = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else body_end
@@ -258,12 +293,16 @@ def parse_citation_detailed(text: str, grammar: Grammar | None = None) -> tuple[
     sources: list[SourceParse] = []
     for s, e in segments:
         seg = clean[s:e]
-        copy = lex.copy.match(seg.lstrip())
+        copy = next((c for c in copies if c[0] == s), None)
         if copy:
-            lead = len(seg) - len(seg.lstrip()) + copy.end()
-            seg, s = seg[lead:], s + lead
+            seg, s = clean[copy[1]:e], copy[1]
         parsed = _source(seg, mask, s, lex)
         if parsed:
+            if copy:
+                if parsed.source.form is None:
+                    parsed.source.form = "copy"  # "Archival copy from: …" names where a copy is kept
+                parsed.confidence = {k: min(v, copy[2]) for k, v in parsed.confidence.items()}
+                parsed.source.confidence = min(parsed.confidence.values())
             sources.append(parsed)
     return sources, pubs
 
@@ -319,7 +358,7 @@ def citation_start(text: str, grammar: Grammar | None = None) -> int | None:
     clean, mask = clean_text(text)
     keywords = lex.grammar.words("source_keywords")
     hits, _first = _fields(clean, mask, 0, lex)
-    if m := re.match(r"\s*([^\W\d_]+)\s*([:՝։]?)", clean):
+    if m := re.match(rf"\s*([^\W\d_]+)\s*([{COLONS}]?)", clean):
         hit = match_keyword(m.group(1), keywords, min_fuzzy_len=5)
         if hit and (m.group(2) or hits):
             return m.start(1)
@@ -328,3 +367,28 @@ def citation_start(text: str, grammar: Grammar | None = None) -> int | None:
     if len({h[0] for h in hits}) >= 3:
         return len(clean) - len(clean.lstrip())
     return None
+
+
+def continues_citation(previous: str, text: str, grammar: Grammar | None = None) -> bool:
+    """Whether line `text` still belongs to the citation whose last line so far is `previous`.
+
+    A citation ends a document, so what follows a finished citation is not part of that document.
+    It goes on while the previous line breaks off mid-sentence or after a keyword awaiting its number
+    ("pp.", "No.", "лл."), or while the new line is more citation: a form ("Typescript."), a
+    publication or copy note, archival fields, a bare number.
+    """
+    lex = _lex(grammar or default_grammar())
+    prev, _ = clean_text(previous.strip())
+    line, mask = clean_text(text.strip())
+    if not prev.endswith((".", "։", "!", "?")) or re.match(r"[\d–—-]", line):
+        return True
+    last = prev.rsplit(None, 1)[-1]
+    if match_keyword(last, lex.all_keywords + lex.grammar.words("pages") + lex.grammar.words("document_number"),
+                     min_fuzzy_len=99) and not lex.verso.fullmatch(" " + last):
+        return True
+    if lex.published.match(line) or lex.copy.match(line):
+        return True
+    if _form_at(re.split(r"[.։:]", line, maxsplit=1)[0].strip(" ,;"), lex):
+        return True
+    hits, _ = _fields(line, mask, 0, lex)
+    return bool(hits)

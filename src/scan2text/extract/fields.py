@@ -65,15 +65,19 @@ def _sender(title: str, doc_type_word_end: int) -> str | None:
 
 
 def _signatories(body: list[StreamLine], before_citation: str) -> list[str]:
-    """Short unpunctuated lines closing the body: the signatory's title and name."""
+    """Short unpunctuated lines closing the body: the signatory's title and name.
+
+    Wrapped body lines run to the typed margin; a signature line stops well short of it.
+    """
     out: list[str] = []
     if before_citation.strip():
         out.append(before_citation.strip())
+    full = max((len(sl.clean.strip()) for sl in body), default=0)
     for sl in reversed(body):
         text = sl.clean.strip()
-        if len(out) >= MAX_SIGNATURE_LINES or len(text) > 70 or text.endswith((".", ":", ";", ",", "…", "։")):
+        if len(out) >= MAX_SIGNATURE_LINES or text.endswith((".", ":", ";", ",", "…", "։")):
             break
-        if len(text) > 40 and not title_shaped(text):
+        if len(text) > 0.85 * full and not title_shaped(text):
             break  # a wrapped body line, not a name or a title
         out.insert(0, text)
     return out
@@ -137,7 +141,8 @@ def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], 
     if dl.place and date_lines:
         sl = date_lines[0]
         at = sl.clean.find(dl.place)
-        conf["place"] = (REPAIRED if at >= 0 and damaged(sl.mask, at, at + len(dl.place)) else CLEAN) * factor
+        repaired = REPAIRED if at >= 0 and damaged(sl.mask, at, at + len(dl.place)) else CLEAN
+        conf["place"] = min(repaired, dl.place_conf) * factor
     if dl.number:
         conf["number"] = factor
 

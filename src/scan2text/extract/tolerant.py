@@ -42,8 +42,9 @@ _TO_SCRIPT: dict[str, dict[str, str]] = {
 _AMBIGUOUS = frozenset(ch for pair in _LAT_CYR for ch in pair)
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s|я|й|го|ый|ой|ին|րդ)$", re.IGNORECASE)
 _WORD = re.compile(r"[\w|]+")
-_DIGIT_LIKE = {"O": "0", "o": "0", "О": "0", "о": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1",
-               "i": "1", "і": "1", "!": "1", "S": "5", "B": "8", "З": "3", "Z": "2", "б": "6"}
+# Only swaps common enough to repair silently-but-flagged; 'S'/'B'/'Z' are more often real letters.
+_DIGIT_LIKE = {"O": "0", "o": "0", "О": "0", "о": "0", "Օ": "0", "օ": "0", "l": "1", "I": "1", "|": "1",
+               "i": "1", "і": "1", "!": "1"}
 
 
 @lru_cache(maxsize=4096)
@@ -102,6 +103,8 @@ def clean_text(text: str, script: str | None = None) -> tuple[str, list[bool]]:
             continue
         table = _TO_SCRIPT[target]
         letters = sum(ch.isalpha() for ch in word)
+        if sum(ch.isdigit() for ch in word) >= letters:
+            continue  # '2O0', '4O0', 'l58': a number, repaired by fix_number where a number is expected
         fold_digits = letters >= 3 and sum(ch.isdigit() for ch in word) <= 1 and not _ORDINAL.match(word)
         for k, ch in enumerate(word):
             if ch.isdigit() or ch == "|":
@@ -149,6 +152,12 @@ def norm_key(text: str) -> str:
     return re.sub(r"[\s.,:;՝։'’]+", " ", text.lower()).strip()
 
 
+@lru_cache(maxsize=256)
+def _vocab(vocabulary: tuple[str, ...], min_len: int) -> tuple[dict[str, str], list[str]]:
+    vocab = {norm_key(v): v for v in vocabulary}
+    return vocab, [k for k in vocab if len(k) >= min_len]
+
+
 def match_keyword(token: str, vocabulary: Iterable[str], min_fuzzy_len: int = 5,
                   cutoff: float = 80.0) -> tuple[str, float] | None:
     """Which vocabulary entry `token` is, and how sure: exact 1.0, after repair 0.7, fuzzy 0.6.
@@ -159,7 +168,7 @@ def match_keyword(token: str, vocabulary: Iterable[str], min_fuzzy_len: int = 5,
     key = norm_key(token)
     if not key:
         return None
-    vocab = {norm_key(v): v for v in vocabulary}
+    vocab, long_keys = _vocab(tuple(vocabulary), min_fuzzy_len)
     if key in vocab:
         return vocab[key], CLEAN
     repaired = norm_key(clean_text(token)[0])
@@ -167,8 +176,7 @@ def match_keyword(token: str, vocabulary: Iterable[str], min_fuzzy_len: int = 5,
         return vocab[repaired], REPAIRED
     if len(repaired) < min_fuzzy_len:
         return None
-    long_enough = [k for k in vocab if len(k) >= min_fuzzy_len]
-    best = process.extractOne(repaired, long_enough, scorer=fuzz.ratio, score_cutoff=cutoff)
+    best = process.extractOne(repaired, long_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
     if best is None:
         return None
     return vocab[best[0]], FUZZY
@@ -190,3 +198,10 @@ def join_lines(texts: list[str]) -> str:
         else:
             out += " " + text
     return out
+
+
+def phrases(words: list[str], lost_period: bool = False) -> str:
+    alts = sorted({re.escape(w).replace(r"\ ", r"\s*") for w in words}, key=len, reverse=True)
+    if lost_period:
+        alts = [a[:-2] + r"\.?" if a.endswith(r"\.") else a for a in alts]
+    return "|".join(alts)

@@ -26,7 +26,6 @@ class _Model(BaseModel):
 class LanguageGrammar(_Model):
     script: str
     doc_types: dict[str, str] = {}
-    collection_number: list[str] = []
     addressee_prefixes: list[str] = []
     subject_prefixes: list[str] = []
     subject_suffixes: list[str] = []
@@ -49,6 +48,10 @@ class LanguageGrammar(_Model):
     forms: dict[str, str] = {}
 
 
+class Places(_Model):
+    names: list[str] = []
+
+
 class Archive(_Model):
     names: list[str] = []
     abbreviations: list[str] = []
@@ -61,6 +64,7 @@ class Grammar(BaseModel):
 
     languages: dict[str, LanguageGrammar]
     months: dict[str, int] = {}
+    places: Places = Places()
     archives: dict[str, Archive] = {}
 
     @cached_property
@@ -144,4 +148,4 @@ def load_grammar(path: str | Path | None = None) -> Grammar:
     return _build(data, path)
 
 
-__all__ = ["Archive", "Grammar", "GrammarError", "LanguageGrammar", "default_grammar", "load_grammar"]
+__all__ = ["Archive", "Grammar", "GrammarError", "LanguageGrammar", "Places", "default_grammar", "load_grammar"]

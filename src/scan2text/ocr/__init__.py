@@ -10,7 +10,7 @@ from pydantic import Field
 from scan2text.errors import BlankPageError
 from scan2text.models import Box, Line, Model, Word
 from scan2text.ocr import tesseract
-from scan2text.ocr.script import SCRIPT_LANG, choose_language
+from scan2text.ocr.script import LANG_SCRIPT, SCRIPT_LANG, choose_language, detect_script
 from scan2text.settings import OcrSettings
 
 # Gap between stitched line crops, so Tesseract keeps them as separate lines.
@@ -23,6 +23,7 @@ class OcrResult(Model):
     script: str | None = None
     mean_conf: float = 0.0
     second_pass_lines: int = Field(0, description="Lines re-read with another model")
+    warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -41,8 +42,23 @@ def ocr_page(image: np.ndarray, settings: OcrSettings) -> OcrResult:
             word.flagged = word.conf < settings.low_conf
     words = [w for line in lines for w in line.words]
     mean = sum(w.conf for w in words) / len(words)
+    warnings = []
+    if settings.lang != "auto" and mean < settings.wrong_lang_conf:
+        warnings.extend(language_mismatch(image, settings.lang, mean))
     return OcrResult(lines=lines, language=lang, script=script, mean_conf=round(mean, 2),
-                     second_pass_lines=replaced, seconds=round(time.perf_counter() - started, 3))
+                     second_pass_lines=replaced, warnings=warnings, seconds=round(time.perf_counter() - started, 3))
+
+
+def language_mismatch(image: np.ndarray, lang: str, mean_conf: float) -> list[str]:
+    """A page read badly with a fixed language: is it written in another script altogether?"""
+    found, _ = detect_script(image)
+    expected = {LANG_SCRIPT.get(code) for code in lang.split("+")}
+    if found is None or found in expected:
+        return []
+    return [
+        f"page looks {found} but was read with '{lang}' (mean confidence {mean_conf:.0f}); "
+        f"re-run with --lang auto or --lang {SCRIPT_LANG.get(found, 'auto')}"
+    ]
 
 
 def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSettings) -> tuple[list[Line], int]:

@@ -18,7 +18,16 @@ from scan2text.models import Box, OrientationResult, PreprocessReport
 from scan2text.preprocess import borders, geometry
 from scan2text.preprocess.binarize import normalize_background, otsu, sauvola, to_gray
 from scan2text.preprocess.deskew import find_skew
-from scan2text.preprocess.orientation import decide_up_down, line_axis
+from scan2text.preprocess.orientation import (
+    LAYOUT_MIN_LINES,
+    LAYOUT_SURE,
+    MIN_WORDS,
+    TextLines,
+    alignment,
+    decide_up_down,
+    line_axis,
+    text_lines,
+)
 from scan2text.preprocess.scale import scale_for, upright_heights, xheight
 from scan2text.preprocess.survey import Survey, survey
 from scan2text.settings import PreprocessSettings
@@ -26,7 +35,7 @@ from scan2text.settings import PreprocessSettings
 # x-height of the strip read both ways for the up/down decision: small enough to be quick, big enough
 # for a confident reading
 STRIP_XHEIGHT = 20.0
-STRIP_SIZE = (28.0, 7.0)  # strip width × height, in x-heights: ~22 letters × 2-3 lines
+STRIP_SIZE = (28.0, 9.0)  # largest strip, in x-heights: ~22 letters × 2 lines
 MIN_SIDE = 16
 
 
@@ -124,35 +133,60 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
 
 
 def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hint: str | None) -> None:
-    """Read the densest strip of text both ways; turn the plan 180° if the turned reading wins."""
+    """Decide whether the planned page is upside down (layout first, reading if unsure); turn the plan if so."""
     assert plan.xheight is not None
     xh_out = plan.xheight * plan.scale
     fx, fy = geometry.apply(plan.matrix @ sv.to_original, sv.xs, sv.ys)
-    sw, sh = STRIP_SIZE[0] * xh_out, STRIP_SIZE[1] * xh_out
-    cell = xh_out
-    gx, gy = int(np.ceil(plan.size[0] / cell)) + 1, int(np.ceil(plan.size[1] / cell)) + 1
-    hist = np.zeros((gy, gx))
-    np.add.at(hist, (np.clip(fy / cell, 0, gy - 1).astype(int), np.clip(fx / cell, 0, gx - 1).astype(int)), 1)
-    kw, kh = max(1, min(gx, round(sw / cell))), max(1, min(gy, round(sh / cell)))
-    dense = cv2.boxFilter(hist.astype(np.float32), -1, (kw, kh), normalize=False, anchor=(0, 0),
-                          borderType=cv2.BORDER_CONSTANT)
-    cy, cx = np.unravel_index(int(np.argmax(dense)), dense.shape)
-    k = STRIP_XHEIGHT / xh_out
-    strip_m = geometry.scale(k) @ geometry.translate(-cx * cell, -cy * cell) @ plan.matrix
-    size = (max(8, round(sw * k)), max(8, round(sh * k)))
-    strip = geometry.warp(gray, strip_m, size, fill=sv.paper)
-    strip = normalize_background(strip, STRIP_XHEIGHT)
-    verdict = decide_up_down(strip, lang_hint, must_choose=vertical)
-    if verdict.flip:
+    lines = text_lines(fx, fy, xh_out)
+    layout = alignment(lines, xh_out)
+    if len(lines) >= LAYOUT_MIN_LINES and layout >= LAYOUT_SURE:
+        flip, confidence, method = False, min(1.0, layout / (2 * LAYOUT_SURE)), "layout"
+        evidence = f"layout: flush left ({layout:+.2f}, {len(lines)} lines)"
+    else:
+        strip = _strip(gray, sv, plan, lines, fx, fy, xh_out)
+        verdict = decide_up_down(strip, lang_hint, must_choose=vertical)
+        flip, confidence, method = verdict.flip, verdict.confidence, "reading"
+        evidence = (
+            f"reading {verdict.lang}: as scanned {verdict.conf_as_is:.0f}, turned {verdict.conf_turned:.0f},"
+            f" {verdict.words} words; layout {layout:+.2f}"
+        )
+        if verdict.words < MIN_WORDS and abs(layout) >= LAYOUT_SURE / 2 and len(lines) >= 3:
+            # too little to read: a clear ragged edge is the better witness
+            flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * LAYOUT_SURE)), "layout"
+    if flip:
         w, h = plan.size
         plan.matrix = geometry.turn(2, w, h)[0] @ plan.matrix
         plan.quarters += 2
     angle = (plan.quarters * 90) % 360
-    plan.orientation = OrientationResult(angle=angle, confidence=verdict.confidence, method="line-axis+reading")
-    plan.steps.append(
-        f"orientation: {angle}° (reading {verdict.lang}: as scanned {verdict.conf_as_is:.0f},"
-        f" turned {verdict.conf_turned:.0f}, {verdict.words} words; confidence {verdict.confidence:.2f})"
-    )
+    plan.orientation = OrientationResult(angle=angle, confidence=round(confidence, 3), method=method)
+    plan.steps.append(f"orientation: {angle}° by {method} ({evidence}; confidence {confidence:.2f})")
+
+
+def _strip(gray: np.ndarray, sv: Survey, plan: _Plan, lines: TextLines, fx: np.ndarray, fy: np.ndarray,
+           xh: float) -> np.ndarray:
+    """A short strip of two whole text lines (or the densest patch of ink) rendered for the reading test."""
+    sw, sh = STRIP_SIZE[0] * xh, STRIP_SIZE[1] * xh
+    if len(lines) >= 1:
+        pair = lines.count[:-1] + lines.count[1:] if len(lines) >= 2 else lines.count
+        i = int(np.argmax(pair))
+        j = min(i + 1, len(lines) - 1)
+        x0 = float(min(lines.left[i], lines.left[j])) - 0.5 * xh
+        y0 = float(lines.top[i]) - 0.5 * xh
+        sh = min(float(lines.bottom[j]) + 0.5 * xh - y0, sh)
+        sw = min(float(max(lines.right[i], lines.right[j])) + 0.5 * xh - x0, sw)
+    else:
+        cell = xh
+        gx, gy = int(np.ceil(plan.size[0] / cell)) + 1, int(np.ceil(plan.size[1] / cell)) + 1
+        hist = np.zeros((gy, gx), np.float32)
+        np.add.at(hist, (np.clip(fy / cell, 0, gy - 1).astype(int), np.clip(fx / cell, 0, gx - 1).astype(int)), 1)
+        kw, kh = max(1, min(gx, round(sw / cell))), max(1, min(gy, round(sh / cell)))
+        dense = cv2.boxFilter(hist, -1, (kw, kh), normalize=False, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+        cy, cx = np.unravel_index(int(np.argmax(dense)), dense.shape)
+        x0, y0 = float(cx * cell), float(cy * cell)
+    k = STRIP_XHEIGHT / xh
+    strip_m = geometry.scale(k) @ geometry.translate(-x0, -y0) @ plan.matrix
+    strip = geometry.warp(gray, strip_m, (max(8, round(sw * k)), max(8, round(sh * k))), fill=sv.paper)
+    return normalize_background(strip, STRIP_XHEIGHT)
 
 
 def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSettings) -> np.ndarray:
@@ -184,11 +218,10 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
             else f"binarize: sauvola window={window | 1} k={settings.sauvola_k}"
         )
     if settings.despeckle:
-        clean = borders.despeckle(ink, xh)
-        removed = ink & ~clean
-        plan.steps.append(f"despeckle: {int(np.count_nonzero(removed))} px of specks removed")
+        clean, specks = borders.despeckle(ink, xh)
+        plan.steps.append(f"despeckle: {specks} speck(s) removed")
         if settings.binarize == "none":
-            out[removed > 0] = 255
+            out[(ink > 0) & (clean == 0)] = 255
             plan.steps.append("binarize: none (greyscale kept)")
             return out
         ink = clean

@@ -51,7 +51,7 @@ def survey(gray: np.ndarray, find_borders: bool) -> Survey:
     norm = normalize_background(small, guess)
     norm[border] = 255
     ink = sauvola(norm, int(2 * guess) | 1, 0.25)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     stats = stats[1:]
     rough = rough_size(stats, max_size=min(aw, ah) / 10.0)
     holes = 0

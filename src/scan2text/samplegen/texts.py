@@ -134,8 +134,10 @@ def doc_lines(doc: Doc) -> list[str]:
         out += _body_paragraph(par)
         out.append("")
     if doc.signature:
+        # Signatures share one indent, pulled left so the longest title still fits the line.
+        indent = max(0, min(SIGNATURE_INDENT, *(WIDTH - len(sig) for sig in doc.signature)))
         for sig in doc.signature:
-            out += _wrap(sig, indent=SIGNATURE_INDENT) if len(sig) <= WIDTH - SIGNATURE_INDENT else _wrap(sig)
+            out += _wrap(sig, indent=indent)
         out.append("")
     out += _wrap(doc.citation)
     return out

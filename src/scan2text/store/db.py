@@ -198,6 +198,11 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def when(stamp: str | None) -> str:
+    """' at 2024-05-01 12:00 UTC' for messages, '' when unknown."""
+    return f" at {stamp[:16].replace('T', ' ')} UTC" if stamp else ""
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database; autocommit mode, transactions are explicit."""
     path.parent.mkdir(parents=True, exist_ok=True)

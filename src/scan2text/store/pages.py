@@ -2,64 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
 
 from scan2text.errors import CorrectionError
 from scan2text.models import Box, Line, Page, Word
 from scan2text.store.base import StoreBase
-from scan2text.store.db import StoreError, now
-from scan2text.store.geometry import invert, match_boxes, rect_to_box, to_original
-from scan2text.store.views import LineState, PageState, QueueItem, StaleVersion
-
-HUMAN_CONF = 100.0  # a corrected line is as certain as the text gets
-
-
-@dataclass
-class _Loaded:
-    page: Page  # current: corrections applied, lines corrected to "" left out
-    lines: list[LineState]  # everything a reviewer sees, including emptied and orphaned lines
-    ocr_id: int
-    run_id: int
-    input_dir: str
-    approved_by: str | None
-    approved_at: str | None
-
-
-def page_hash(lines: list[LineState]) -> str:
-    blob = "\n".join(f"{line.line_id}\t{line.text}" for line in lines)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def retext_words(words: list[Word], text: str, box: Box) -> list[Word]:
-    """Words for a corrected line: OCR boxes kept when the word count still matches, otherwise
-    the line box shared out by word length, so word-level formats stay consistent with the text."""
-    tokens = text.split()
-    if not tokens:
-        return []
-    if len(tokens) == len(words):
-        return [w.model_copy(update={"text": t, "conf": HUMAN_CONF, "flagged": False}) for w, t in zip(
-            words, tokens, strict=True)]
-    total = sum(len(t) + 1 for t in tokens) - 1
-    out: list[Word] = []
-    pos = 0
-    for token in tokens:
-        x1 = box.x + box.w * pos // total
-        pos += len(token)
-        x2 = box.x + box.w * pos // total
-        pos += 1
-        out.append(Word(text=token, box=Box(x=x1, y=box.y, w=max(1, x2 - x1), h=box.h), conf=HUMAN_CONF))
-    return out
-
-
-def clean_line_text(text: str) -> str:
-    if "\n" in text.strip("\r\n") or "\r" in text.strip("\r\n"):
-        raise CorrectionError("a line cannot contain a line break; correct each line on its own")
-    return text.strip()
+from scan2text.store.db import StoreError, now, when
+from scan2text.store.geometry import match_boxes, to_original
+from scan2text.store.merge import HUMAN_CONF, Loaded, clean_line_text, merge, orphan_id, page_hash
+from scan2text.store.views import PageState, QueueItem, StaleVersion
 
 
 class PagesMixin(StoreBase):
@@ -127,7 +79,7 @@ class PagesMixin(StoreBase):
                     (line_id, new_text, *rects[line_id], int(bool(s["needs_review"]) or changed), s["id"]),
                 )
             else:
-                line_id = _orphan_id(s["line_id"], s["id"], used, bool(s["orphan"]))
+                line_id = orphan_id(s["line_id"], s["id"], used, bool(s["orphan"]))
                 # Flag when it is first left without a line; a reviewer's approval then sticks.
                 db.execute(
                     "UPDATE line_slots SET line_id = ?, orphan = 1, needs_review = ? WHERE id = ?",
@@ -153,6 +105,36 @@ class PagesMixin(StoreBase):
 
     def current_page(self, page_id: str) -> Page:
         return self.page_state(page_id).page
+
+    def run_pages(self, run_id: int) -> list[Page]:
+        """The OCR exactly as one run stored it (no corrections), in (image, frame) order."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT o.id, o.meta FROM page_ocr o JOIN pages p ON p.id = o.page_id WHERE o.run_id = ? "
+                "ORDER BY p.image, p.frame, p.id", (run_id,),
+            ).fetchall()
+            pages = []
+            for row in rows:
+                lines = []
+                for line in db.execute("SELECT * FROM lines WHERE ocr_id = ? ORDER BY seq", (row["id"],)).fetchall():
+                    words = [
+                        Word(text=w["text"], box=Box(x=w["x"], y=w["y"], w=w["w"], h=w["h"]), conf=w["conf"],
+                             flagged=bool(w["flagged"]))
+                        for w in db.execute("SELECT * FROM words WHERE line_row = ? ORDER BY seq", (line["id"],))
+                    ]
+                    lines.append(Line(id=line["line_id"], text=line["text"], conf=line["conf"],
+                                      language=line["language"], words=words,
+                                      box=Box(x=line["x"], y=line["y"], w=line["w"], h=line["h"])))
+                pages.append(Page.model_validate({**json.loads(row["meta"]), "lines": lines}))
+        return pages
+
+    def page_index(self) -> list[tuple[str, str, int]]:
+        """(page id, image path, frame) of every page with OCR, in (image, frame) order."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT id, image, frame FROM pages WHERE current_ocr IS NOT NULL ORDER BY image, frame, id"
+            ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def page_ids(self) -> list[str]:
         with self._read() as db:
@@ -203,7 +185,7 @@ class PagesMixin(StoreBase):
                           corrected=r["corrected"], needs_review=r["needs_review"], approved=bool(r["approved"]))
                 for r in rows]
 
-    def _load(self, db: sqlite3.Connection, page_id: str | None = None) -> list[_Loaded]:
+    def _load(self, db: sqlite3.Connection, page_id: str | None = None) -> list[Loaded]:
         where, args = ("AND p.id = ?", (page_id,)) if page_id is not None else ("", ())
         pages = db.execute(
             f"""SELECT p.id, p.current_ocr, p.approved_by, p.approved_at, o.meta, o.run_id, r.input_dir
@@ -230,7 +212,7 @@ class PagesMixin(StoreBase):
         for row in db.execute(f"SELECT s.* FROM line_slots s JOIN pages p ON p.id = s.page_id WHERE 1 {where}", args):
             slots.setdefault(row["page_id"], []).append(row)
         return [
-            _merge(p, lines.get(p["current_ocr"], []), words, slots.get(p["id"], []))
+            merge(p, lines.get(p["current_ocr"], []), words, slots.get(p["id"], []))
             for p in pages
         ]
 
@@ -265,8 +247,9 @@ class PagesMixin(StoreBase):
             version = slot["version"] if slot else 0
             if expected_version != version:
                 who = slot["author"] if slot else None
+                at = when(slot["updated_at"] if slot else None)
                 raise StaleVersion(
-                    f"line {line_id} was saved by {who or 'someone else'} at {slot['updated_at'] if slot else '?'} "
+                    f"line {line_id} was saved by {who or 'someone else'}{at} "
                     f"(version {version}) after you loaded version {expected_version}; your text was not saved",
                     current_version=version, current_value=slot["text"] if slot else ocr["text"], author=who,
                     updated_at=slot["updated_at"] if slot else None, path=page_id,
@@ -339,60 +322,3 @@ class PagesMixin(StoreBase):
 def _check_author(author: str) -> None:
     if not author or not author.strip():
         raise CorrectionError("a correction needs an author (the reviewer's name)")
-
-
-def _orphan_id(line_id: str, slot_id: int, used: set[str], was_orphan: bool) -> str:
-    """A line id for a correction whose line vanished from the new OCR, unique within the page and a
-    valid XML id, so exports and the review app can address it."""
-    original = line_id[1:] if line_id.startswith("\x00") else line_id
-    if was_orphan and original not in used:
-        return original
-    base = re.sub(r"-c\d+$", "", original)
-    candidate = f"{base}-c{slot_id}"
-    while candidate in used:
-        candidate += "x"
-    return candidate
-
-
-def _merge(
-    page_row: sqlite3.Row, line_rows: list[sqlite3.Row], words: dict[int, list[Word]], slots: list[sqlite3.Row],
-) -> _Loaded:
-    meta: dict[str, Any] = json.loads(page_row["meta"])
-    base = Page.model_validate({**meta, "lines": []})
-    by_line = {s["line_id"]: s for s in slots}
-    states: list[LineState] = []
-    for row in line_rows:
-        box = Box(x=row["x"], y=row["y"], w=row["w"], h=row["h"])
-        ocr_words = words.get(row["id"], [])
-        slot = by_line.pop(row["line_id"], None)
-        if slot is None:
-            states.append(LineState(line_id=row["line_id"], text=row["text"], ocr_text=row["text"], box=box,
-                                    conf=row["conf"], words=ocr_words))
-            continue
-        states.append(_slot_state(slot, row["text"], box, retext_words(ocr_words, slot["text"], box)))
-    # Corrections whose line is gone from this run: shown where they were, in reading order by height.
-    back = invert(base.preprocessing.to_original)
-    for slot in sorted(by_line.values(), key=lambda s: (s["ay"], s["ax"]))[:0]:
-        box = rect_to_box((slot["ax"], slot["ay"], slot["ax2"], slot["ay2"]), back)
-        state = _slot_state(slot, None, box, retext_words([], slot["text"], box))
-        at = next((i for i, s in enumerate(states) if s.box.y > box.y), len(states))
-        states.insert(at, state)
-    lines: list[Line] = []
-    languages = {row["line_id"]: row["language"] for row in line_rows}
-    for s in states:
-        if not s.text:
-            continue
-        lines.append(Line(id=s.line_id, text=s.text, box=s.box, conf=s.conf, words=s.words,
-                          language=languages.get(s.line_id, base.language)))
-    page = base.model_copy(update={"lines": lines})
-    return _Loaded(page=page, lines=states, ocr_id=page_row["current_ocr"], run_id=page_row["run_id"],
-                   input_dir=page_row["input_dir"], approved_by=page_row["approved_by"],
-                   approved_at=page_row["approved_at"])
-
-
-def _slot_state(slot: sqlite3.Row, ocr_text: str | None, box: Box, words: list[Word]) -> LineState:
-    return LineState(
-        line_id=slot["line_id"], text=slot["text"], ocr_text=ocr_text, box=box, conf=HUMAN_CONF, words=words,
-        version=slot["version"], corrected=True, needs_review=bool(slot["needs_review"]), orphan=bool(slot["orphan"]),
-        author=slot["author"], updated_at=slot["updated_at"],
-    )

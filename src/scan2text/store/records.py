@@ -10,7 +10,7 @@ from typing import Any
 from scan2text.errors import CorrectionError
 from scan2text.models import Record
 from scan2text.store.base import StoreBase
-from scan2text.store.db import StoreError, now
+from scan2text.store.db import StoreError, now, when
 from scan2text.store.validate import apply_fields, check_path, field_names, normalise
 from scan2text.store.views import FieldState, RecordState, StaleVersion
 
@@ -140,8 +140,9 @@ class RecordsMixin(StoreBase):
             current = field_value(state.record, field)
             if expected_version != version:
                 who = slot["author"] if slot else None
+                at = when(slot["updated_at"] if slot else None)
                 raise StaleVersion(
-                    f"{field} of {record_id} was saved by {who or 'someone else'} (version {version}) after you "
+                    f"{field} of {record_id} was saved by {who or 'someone else'}{at} (version {version}) after you "
                     f"loaded version {expected_version}; your value was not saved",
                     current_version=version, current_value=current, author=who,
                     updated_at=slot["updated_at"] if slot else None, path=record_id,

@@ -1,0 +1,215 @@
+"""Quality benchmark of the preprocess stage: plain Tesseract on the raw scan vs. preprocess + Tesseract.
+
+Reads either a sample set (`truth.json` at the root, format in docs/SAMPLE-SHAPES.md) or a plain folder of
+images each with a `<stem>.gt.txt` next to it (language taken from `lang`, default English). For every page
+both sides make the same Tesseract call; the table gives, per language and degradation level, CER and WER
+of each side, the share of ground-truth words lost, skew error against the truth, orientation right/wrong,
+and seconds per page for preprocessing and OCR.
+
+    from scan2text.bench.quality import quality_bench
+    print(quality_bench(Path("bench/hard")))
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+
+from scan2text.diff.metrics import EditCounts, edit_counts, tokens, word_counts
+from scan2text.errors import Scan2TextError
+from scan2text.ingest import PageSource, load_image
+from scan2text.ocr import tesseract
+from scan2text.preprocess import preprocess
+from scan2text.settings import PreprocessSettings
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+class BenchPage(BaseModel):
+    image: str
+    frame: int = 0
+    language: str
+    gt: str
+    level: str = "real"
+    skew: float | None = None
+    rotation: int | None = None
+
+
+class PageResult(BaseModel):
+    page: BenchPage
+    raw_chars: EditCounts
+    raw_words: EditCounts
+    raw_lost: float
+    chars: EditCounts
+    words: EditCounts
+    lost: float
+    skew_found: float
+    orientation_found: int
+    preprocess_seconds: float
+    raw_ocr_seconds: float
+    ocr_seconds: float
+    error: str | None = None
+
+    @property
+    def skew_error(self) -> float | None:
+        if self.page.skew is None:
+            return None
+        # truth and report share the convention: counter-clockwise degrees that straighten the text
+        return abs(self.skew_found - self.page.skew)
+
+    @property
+    def orientation_right(self) -> bool | None:
+        if self.page.rotation is None:
+            return None
+        # both are the clockwise turn that makes the scan upright
+        return self.orientation_found % 360 == self.page.rotation % 360
+
+
+def load_pages(root: Path, lang: str = "eng") -> list[BenchPage]:
+    """Pages of a sample set (truth.json) or of a plain folder of images with .gt.txt files."""
+    truth = root / "truth.json"
+    if truth.is_file():
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        return [
+            BenchPage(image=p["image"], frame=p.get("frame", 0), language=p["language"], gt=p["gt"],
+                      level=p.get("level", "?"), skew=p.get("skew"), rotation=p.get("rotation"))
+            for p in data["pages"]
+        ]
+    pages = []
+    for path in sorted(root.rglob("*")):
+        gt = path.with_name(path.stem + ".gt.txt")
+        if path.suffix.lower() in IMAGE_SUFFIXES and gt.is_file():
+            pages.append(BenchPage(image=path.relative_to(root).as_posix(), language=lang,
+                                   gt=gt.relative_to(root).as_posix()))
+    if not pages:
+        raise Scan2TextError("no truth.json and no images with .gt.txt files", str(root))
+    return pages
+
+
+def normalize_text(text: str) -> str:
+    """One line per typed line, runs of spaces collapsed, blank lines dropped (both sides alike)."""
+    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def words_lost(reference: str, hypothesis: str) -> float:
+    """Share of ground-truth words (as a multiset) that appear nowhere in the hypothesis."""
+    ref = Counter(tokens(reference))
+    if not ref:
+        return 0.0
+    hyp = Counter(tokens(hypothesis))
+    return 1.0 - sum((ref & hyp).values()) / sum(ref.values())
+
+
+def _read(image: np.ndarray, lang: str, psm: int) -> tuple[str, float]:
+    start = time.perf_counter()
+    lines = tesseract.recognize(image, lang, psm=psm)
+    return "\n".join(line.text for line in lines), time.perf_counter() - start
+
+
+def bench_page(root: Path, page: BenchPage, settings: PreprocessSettings, psm: int, lang_hint: bool,
+               raw: bool = True) -> PageResult:
+    source = PageSource(id=page.image, path=str(root / page.image), image=page.image, frame=page.frame)
+    image = load_image(source)
+    gt = normalize_text((root / page.gt).read_text(encoding="utf-8"))
+    raw_text, raw_seconds = _read(image, page.language, psm) if raw else ("", 0.0)
+    cleaned, report = preprocess(image, settings, page.language if lang_hint else None)
+    text, seconds = _read(cleaned, page.language, psm)
+    raw_text, text = normalize_text(raw_text), normalize_text(text)
+    return PageResult(
+        page=page,
+        raw_chars=edit_counts(gt, raw_text), raw_words=word_counts(gt, raw_text), raw_lost=words_lost(gt, raw_text),
+        chars=edit_counts(gt, text), words=word_counts(gt, text), lost=words_lost(gt, text),
+        skew_found=report.skew_angle, orientation_found=report.orientation.angle,
+        preprocess_seconds=report.seconds, raw_ocr_seconds=raw_seconds, ocr_seconds=seconds,
+    )
+
+
+def run_bench(
+    root: Path,
+    settings: PreprocessSettings | None = None,
+    psm: int = 4,
+    lang: str = "eng",
+    lang_hint: bool = True,
+    raw: bool = True,
+    select: Callable[[BenchPage], bool] | None = None,
+    progress: Callable[[PageResult], None] | None = None,
+) -> list[PageResult]:
+    """Benchmark every page; a page that fails is kept with its error so the table shows it."""
+    settings = settings or PreprocessSettings()
+    results = []
+    for page in load_pages(root, lang):
+        if select and not select(page):
+            continue
+        result = bench_page(root, page, settings, psm, lang_hint, raw)
+        results.append(result)
+        if progress:
+            progress(result)
+    return results
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}"
+
+
+def _median(xs: Iterable[float]) -> float:
+    values = list(xs)
+    return statistics.median(values) if values else float("nan")
+
+
+def _row(label: str, rs: list[PageResult], raw: bool) -> list[str]:
+    skew = [r.skew_error for r in rs if r.skew_error is not None]
+    orient = [r.orientation_right for r in rs if r.orientation_right is not None]
+    ocr = sum(r.ocr_seconds for r in rs)
+    cells = [label, str(len(rs))]
+    if raw:
+        cells += [_pct(_median(r.raw_chars.rate for r in rs)), _pct(sum((r.raw_chars for r in rs), EditCounts()).rate),
+                  _pct(_median(r.raw_words.rate for r in rs)), _pct(_median(r.raw_lost for r in rs))]
+    cells += [
+        _pct(_median(r.chars.rate for r in rs)), _pct(max(r.chars.rate for r in rs)),
+        _pct(sum((r.chars for r in rs), EditCounts()).rate),
+        _pct(_median(r.words.rate for r in rs)), _pct(_median(r.lost for r in rs)),
+        f"{max(skew):.3f}" if skew else "-",
+        f"{sum(orient)}/{len(orient)}" if orient else "-",
+        f"{_median(r.preprocess_seconds for r in rs):.3f}",
+        f"{_median(r.ocr_seconds for r in rs):.2f}",
+        f"{100 * sum(r.preprocess_seconds for r in rs) / max(ocr, 1e-9):.1f}",
+    ]
+    return cells
+
+
+def format_table(results: list[PageResult], raw: bool = True) -> str:
+    """Per language × level rows plus an overall row; rates in percent, medians unless named."""
+    head = ["lang/level", "pages"]
+    if raw:
+        head += ["rawCER", "rawCERsum", "rawWER", "rawLost"]
+    head += ["CER", "CERmax", "CERsum", "WER", "lost", "skewErrMax", "orient", "pre_s", "ocr_s", "pre%ocr"]
+    groups: dict[str, list[PageResult]] = {}
+    for r in results:
+        groups.setdefault(f"{r.page.language}/{r.page.level}", []).append(r)
+    rows = [_row(k, v, raw) for k, v in sorted(groups.items())]
+    if len(groups) > 1:
+        rows.append(_row("all", results, raw))
+    widths = [max(len(str(c)) for c in col) for col in zip(head, *rows, strict=True)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows]]
+    return "\n".join(lines)
+
+
+def quality_bench(
+    root: Path,
+    settings: PreprocessSettings | None = None,
+    psm: int = 4,
+    lang: str = "eng",
+    lang_hint: bool = True,
+    progress: Callable[[PageResult], None] | None = None,
+) -> str:
+    """Run the benchmark over a sample set or a folder with .gt.txt files and return the table."""
+    return format_table(run_bench(root, settings, psm, lang, lang_hint, progress=progress))

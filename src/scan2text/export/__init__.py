@@ -1,0 +1,65 @@
+"""Exports of an output folder with reviewers' corrections applied.
+
+    export(out_dir, "page", to_dir)    # one PAGE-XML 2019 file per page
+    export(out_dir, "alto", to_dir)    # one ALTO 4.4 file per page
+    export(out_dir, "hocr", to_dir)    # one hOCR file per page
+    export(out_dir, "txt", to_dir)     # one text file per page
+    export(out_dir, "jsonl", to_dir)   # records.jsonl, one Record per line
+    export(out_dir, "csv", to_dir)     # records.csv for spreadsheets
+
+The XML formats are one neutral model (export.model) rendered through one template per format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, get_args
+
+from scan2text.errors import Scan2TextError
+from scan2text.export.model import ExportPage, export_page
+from scan2text.export.tabular import write_csv, write_jsonl
+from scan2text.export.xml import render
+from scan2text.outputs import atomic_write_bytes
+from scan2text.store import DB_NAME, Store
+
+Format = Literal["jsonl", "csv", "page", "alto", "hocr", "txt"]
+FORMATS: tuple[str, ...] = get_args(Format)
+_SUFFIX = {"page": ".xml", "alto": ".alto.xml", "hocr": ".hocr", "txt": ".txt"}
+
+
+class ExportError(Scan2TextError):
+    stage = "export"
+
+
+def export(out_dir: Path | str, fmt: str, to_dir: Path | str) -> list[Path]:
+    """Write `fmt` files for the current (corrected) pages or records into `to_dir`; returns the paths."""
+    out_dir, to_dir = Path(out_dir), Path(to_dir)
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    db = out_dir / DB_NAME
+    if not db.is_file():
+        raise ExportError("no scan2text.sqlite here: run `scan2text run` into this folder first", str(out_dir))
+    with Store.open(db) as store:
+        if fmt == "jsonl":
+            return [write_jsonl(store.current_records(), to_dir / "records.jsonl")]
+        if fmt == "csv":
+            return [write_csv(store.current_records(), to_dir / "records.csv")]
+        pages = store.current_pages()
+    written = []
+    for number, page in enumerate(pages, start=1):
+        model = export_page(page, number, out_dir)
+        path = page_file(to_dir, page.id, _SUFFIX[fmt])
+        data = (model.text + "\n").encode() if fmt == "txt" else render(fmt, model)
+        atomic_write_bytes(path, data)
+        written.append(path)
+    return written
+
+
+def page_file(to_dir: Path, page_id: str, suffix: str) -> Path:
+    """Where a page's file goes: its id as a relative path, made safe ('#' and '..' cannot escape)."""
+    parts = [p.replace("#", "_") for p in page_id.split("/") if p not in {"", ".", ".."}]
+    rel = Path(*parts) if parts else Path("page")
+    return to_dir / rel.with_name(rel.name + suffix)
+
+
+__all__ = ["FORMATS", "ExportError", "ExportPage", "export", "export_page", "page_file", "render"]

@@ -1,0 +1,117 @@
+"""Merging a page's OCR lines with its line corrections into what users see."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from scan2text.errors import CorrectionError
+from scan2text.models import Box, Line, Page, Word
+from scan2text.store.geometry import invert, rect_to_box
+from scan2text.store.views import LineState
+
+HUMAN_CONF = 100.0  # a corrected line is as certain as the text gets
+
+
+@dataclass
+class Loaded:
+    page: Page  # current: corrections applied, lines corrected to "" left out
+    lines: list[LineState]  # everything a reviewer sees, including emptied and orphaned lines
+    ocr_id: int
+    run_id: int
+    input_dir: str
+    approved_by: str | None
+    approved_at: str | None
+
+
+def page_hash(lines: list[LineState]) -> str:
+    blob = "\n".join(f"{line.line_id}\t{line.text}" for line in lines)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def retext_words(words: list[Word], text: str, box: Box) -> list[Word]:
+    """Words for a corrected line: OCR boxes kept when the word count still matches, otherwise
+    the line box shared out by word length, so word-level formats stay consistent with the text."""
+    tokens = text.split()
+    if not tokens:
+        return []
+    if len(tokens) == len(words):
+        return [w.model_copy(update={"text": t, "conf": HUMAN_CONF, "flagged": False}) for w, t in zip(
+            words, tokens, strict=True)]
+    total = sum(len(t) + 1 for t in tokens) - 1
+    out: list[Word] = []
+    pos = 0
+    for token in tokens:
+        x1 = box.x + box.w * pos // total
+        pos += len(token)
+        x2 = box.x + box.w * pos // total
+        pos += 1
+        out.append(Word(text=token, box=Box(x=x1, y=box.y, w=max(1, x2 - x1), h=box.h), conf=HUMAN_CONF))
+    return out
+
+
+def clean_line_text(text: str) -> str:
+    if "\n" in text.strip("\r\n") or "\r" in text.strip("\r\n"):
+        raise CorrectionError("a line cannot contain a line break; correct each line on its own")
+    return text.strip()
+
+
+def orphan_id(line_id: str, slot_id: int, used: set[str], was_orphan: bool) -> str:
+    """A line id for a correction whose line vanished from the new OCR, unique within the page and a
+    valid XML id, so exports and the review app can address it."""
+    original = line_id[1:] if line_id.startswith("\x00") else line_id
+    if was_orphan and original not in used:
+        return original
+    base = re.sub(r"-c\d+$", "", original)
+    candidate = f"{base}-c{slot_id}"
+    while candidate in used:
+        candidate += "x"
+    return candidate
+
+
+def merge(
+    page_row: sqlite3.Row, line_rows: list[sqlite3.Row], words: dict[int, list[Word]], slots: list[sqlite3.Row],
+) -> Loaded:
+    meta: dict[str, Any] = json.loads(page_row["meta"])
+    base = Page.model_validate({**meta, "lines": []})
+    by_line = {s["line_id"]: s for s in slots}
+    states: list[LineState] = []
+    for row in line_rows:
+        box = Box(x=row["x"], y=row["y"], w=row["w"], h=row["h"])
+        ocr_words = words.get(row["id"], [])
+        slot = by_line.pop(row["line_id"], None)
+        if slot is None:
+            states.append(LineState(line_id=row["line_id"], text=row["text"], ocr_text=row["text"], box=box,
+                                    conf=row["conf"], words=ocr_words))
+            continue
+        states.append(_slot_state(slot, row["text"], box, retext_words(ocr_words, slot["text"], box)))
+    # Corrections whose line is gone from this run: shown where they were, in reading order by height.
+    back = invert(base.preprocessing.to_original)
+    for slot in sorted(by_line.values(), key=lambda s: (s["ay"], s["ax"])):
+        box = rect_to_box((slot["ax"], slot["ay"], slot["ax2"], slot["ay2"]), back)
+        state = _slot_state(slot, None, box, retext_words([], slot["text"], box))
+        at = next((i for i, s in enumerate(states) if s.box.y > box.y), len(states))
+        states.insert(at, state)
+    lines: list[Line] = []
+    languages = {row["line_id"]: row["language"] for row in line_rows}
+    for s in states:
+        if not s.text:
+            continue
+        lines.append(Line(id=s.line_id, text=s.text, box=s.box, conf=s.conf, words=s.words,
+                          language=languages.get(s.line_id, base.language)))
+    page = base.model_copy(update={"lines": lines})
+    return Loaded(page=page, lines=states, ocr_id=page_row["current_ocr"], run_id=page_row["run_id"],
+                   input_dir=page_row["input_dir"], approved_by=page_row["approved_by"],
+                   approved_at=page_row["approved_at"])
+
+
+def _slot_state(slot: sqlite3.Row, ocr_text: str | None, box: Box, words: list[Word]) -> LineState:
+    return LineState(
+        line_id=slot["line_id"], text=slot["text"], ocr_text=ocr_text, box=box, conf=HUMAN_CONF, words=words,
+        version=slot["version"], corrected=True, needs_review=bool(slot["needs_review"]), orphan=bool(slot["orphan"]),
+        author=slot["author"], updated_at=slot["updated_at"],
+    )

@@ -1,0 +1,45 @@
+"""The same flow on a Dask cluster: two worker processes started here, reached by address like a real one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        yield c
+
+
+def test_run_on_a_dask_cluster(cluster, tmp_path):
+    truth = json.loads((ROOT / "samples" / "truth.json").read_text(encoding="utf-8"))
+    src = tmp_path / "in"
+    images = [p["image"] for p in truth["pages"] if p["image"].endswith(".png")][:2]
+    for image in images:
+        (src / image).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "samples" / image, src / image)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scan2text", "run", str(src), "--out", str(out), "--dask-address",
+         cluster.scheduler_address],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for image in images:
+        assert (out / "pages" / Path(image).with_suffix(".json")).exists()
+    # the pages really ran on the cluster's workers, not in the client
+    prefixes = {name: sum(p.state_counts.values()) for name, p in cluster.scheduler.task_prefixes.items()}
+    assert sum(n for name, n in prefixes.items() if "page" in name) == len(images), prefixes
+    assert (out / "records.jsonl").read_text(encoding="utf-8").strip()

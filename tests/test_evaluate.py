@@ -1,0 +1,125 @@
+"""Evaluation against a truth.json dict: boundary P/R/F1 and per-field accuracy per language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scan2text.evaluate import FIELDS, evaluate, format_table
+from scan2text.extract import build_records
+from scan2text.ingest import discover
+from scan2text.models import Box, CitedSource, Line, Page, Record, RecordPage
+
+CSHAA = "Central State Historical Archive of Armenia"
+
+
+def truth_doc(image: str, title: str, lang: str = "eng", **fields: Any) -> dict[str, Any]:
+    source = {"archive": CSHAA, "fund": "200", "inventory": "1", "file": "271", "sheets": "213–214",
+              "sheet_first": 213, "sheet_last": 214, "verso": False, "form": "typescript"}
+    return {"language": lang, "doc_type": "telegram", "title": title, "collection_number": None, "number": None,
+            "place": "Yerevan", "date": "1920-05-03", "date_text": "May 3, 1920",
+            "pages": [{"image": image, "frame": 0}], "cited_source": [source]} | fields
+
+
+def record_for(doc: dict[str, Any], **changes: Any) -> Record:
+    src = CitedSource(**doc["cited_source"][0])
+    rec = Record(id=f"{doc['pages'][0]['image']}:{doc['title'][:8]}", doc_type=doc["doc_type"], title=doc["title"],
+                 language=doc["language"], date=doc["date"], place=doc["place"], cited_source=[src],
+                 pages=[RecordPage(page_id=p["image"], image=p["image"], frame=p["frame"]) for p in doc["pages"]])
+    return rec.model_copy(update=changes)
+
+
+@pytest.fixture
+def truth() -> dict[str, Any]:
+    return {"pages": [], "documents": [
+        truth_doc("eng/a.png", "Telegram from the Minister"),
+        truth_doc("eng/a.png", "Note from the Ministry", doc_type="note"),
+        truth_doc("eng/b.png", "Letter from the Prime Minister", doc_type="letter"),
+        truth_doc("rus/c.png", "ТЕЛЕГРАММА МИНИСТРА", lang="rus", place="Ереван"),
+    ]}
+
+
+def test_perfect_records_score_one(truth: dict[str, Any]) -> None:
+    report = evaluate([record_for(d) for d in truth["documents"]], truth)
+    assert (report.overall.precision, report.overall.recall, report.overall.f1) == (1.0, 1.0, 1.0)
+    assert all(report.overall.fields[f].accuracy == 1.0 for f in FIELDS)
+    assert report.overall.perfect == 4 and report.mismatches == []
+
+
+def test_missed_and_extra_boundaries(truth: dict[str, Any]) -> None:
+    docs = truth["documents"]
+    # The note was merged into the telegram (missed boundary); the letter was split in two (extra one).
+    records = [record_for(docs[0]), record_for(docs[2]), record_for(docs[2], title="Prime Minister A. O."),
+               record_for(docs[3])]
+    report = evaluate(records, truth)
+    eng = report.languages["eng"]
+    assert (eng.documents, eng.predicted, eng.boundaries_matched) == (3, 3, 2)
+    assert eng.precision == pytest.approx(2 / 3) and eng.recall == pytest.approx(2 / 3)
+    assert eng.fields["doc_type"].correct == 2  # the unmatched note counts as wrong
+    assert report.languages["rus"].f1 == 1.0
+    assert any("not found" in m for m in report.mismatches)
+
+
+def test_field_errors_are_counted_per_field(truth: dict[str, Any]) -> None:
+    docs = truth["documents"]
+    wrong_src = CitedSource(**docs[1]["cited_source"][0] | {"fund": "201", "sheets": "213"})
+    records = [record_for(docs[0], date="1920-05-04"), record_for(docs[1], cited_source=[wrong_src]),
+               record_for(docs[2]), record_for(docs[3], place=None)]
+    report = evaluate(records, truth)
+    eng, rus = report.languages["eng"], report.languages["rus"]
+    assert eng.fields["date"].correct == 2 and eng.fields["fund"].correct == 2 and eng.fields["sheets"].correct == 2
+    assert eng.fields["archive"].correct == 3 and eng.perfect == 1
+    assert rus.fields["place"].correct == 0
+    assert report.overall.fields["date"].accuracy == pytest.approx(3 / 4)
+
+
+def test_equivalent_spellings_count_as_right(truth: dict[str, Any]) -> None:
+    doc = truth["documents"][0]
+    src = CitedSource(**doc["cited_source"][0] | {"sheets": "213-214", "archive": f"{CSHAA} (CSHAA)",
+                                                  "archive_abbr": "CSHAA"})
+    report = evaluate([record_for(doc, cited_source=[src])], {"documents": [doc]})
+    assert report.overall.fields["sheets"].accuracy == 1.0
+    assert report.overall.fields["archive"].accuracy == 1.0
+
+
+def test_leading_text_records_are_not_boundaries(truth: dict[str, Any]) -> None:
+    lead = Record(id="eng/a.png:l0", pages=[RecordPage(page_id="a", image="eng/a.png")])
+    report = evaluate([lead, *(record_for(d) for d in truth["documents"])], truth)
+    assert report.overall.precision == 1.0
+
+
+def test_format_table_has_a_row_per_language(truth: dict[str, Any]) -> None:
+    table = format_table(evaluate([record_for(d) for d in truth["documents"]], truth))
+    rows = table.splitlines()
+    assert rows[0].split()[:6] == ["lang", "docs", "pred", "P", "R", "F1"]
+    assert [r.split()[0] for r in rows[2:]] == ["eng", "rus", "all"]
+    assert rows[-1].split()[1:7] == ["4", "4", "1.00", "1.00", "1.00", "4/4"]
+
+
+def gt_pages(samples: Path, truth: dict[str, Any]) -> list[Page]:
+    """The sample pages in batch order, each holding its ground-truth lines as if OCR read them perfectly."""
+    gt = {(p["image"], p["frame"]): p["gt"] for p in truth["pages"]}
+    pages = []
+    for src in discover(samples):
+        texts = [t for t in (samples / gt[(src.image, src.frame)]).read_text(encoding="utf-8").splitlines()
+                 if t.strip()]
+        lines = [Line(id=f"l{i:04d}", text=t, box=Box(x=0, y=40 * i, w=1000, h=30), conf=100.0, language="")
+                 for i, t in enumerate(texts)]
+        pages.append(Page(id=src.id, image=src.image, frame=src.frame, sheet=src.sheet, lines=lines))
+    return pages
+
+
+def test_sample_ground_truth_gives_every_document_with_every_field(samples_dir: Path) -> None:
+    truth_path = samples_dir / "truth.json"
+    if not truth_path.is_file():
+        pytest.skip("samples/truth.json has not been generated")
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    records = build_records(gt_pages(samples_dir, truth))
+    report = evaluate(records, truth)
+    assert report.mismatches == []
+    assert report.overall.f1 == 1.0
+    assert report.overall.perfect == report.overall.documents == len(truth["documents"])
+    assert not any(r.flags for r in records)  # clean text: nothing for a reviewer to check

@@ -1,0 +1,240 @@
+"""Preprocess stage: deskew, orientation, borders, specks, scale, the report's geometry, switches.
+
+Pages are rendered with the sample generator's typewriter renderer at small sizes; geometry is applied with
+its `skew_page`/`turn_page`, whose conventions are the report's (counter-clockwise deskew angle, clockwise
+turn to upright).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from scan2text.errors import PreprocessError
+from scan2text.preprocess import preprocess
+from scan2text.samplegen import degrade, render_page, skew_page, turn_page
+from scan2text.settings import PreprocessSettings
+
+ENG = [
+    "TELEGRAM FROM THE MINISTER OF FOREIGN AFFAIRS",
+    "Yerevan, May 3, 1920",
+    "The Government of Armenia has the honour to inform you that",
+    "on the night of May 2 the troops crossed the border near the",
+    "village and occupied the heights above the river. We request",
+    "immediate assistance, food and arms for the population of the",
+    "district, which is in great distress. No. 2800.",
+    "The Minister of Foreign Affairs",
+]
+RUS = [
+    "ТЕЛЕГРАММА МИНИСТРА ИНОСТРАННЫХ ДЕЛ АРМЕНИИ",
+    "Ереван, 3 мая 1920 г.",
+    "Правительство Армении имеет честь сообщить, что в ночь на",
+    "2 мая войска противника перешли границу у селения и заняли",
+    "высоты над рекой. Просим оказать немедленную помощь",
+    "продовольствием и оружием населению уезда, находящемуся",
+    "в тяжёлом положении. № 2800.",
+    "Министр иностранных дел",
+]
+HYE = [
+    "ՀԵՌԱԳԻՐ ՀԱՅԱՍՏԱՆԻ ԱՐՏԱՔԻՆ ԳՈՐԾԵՐԻ ՆԱԽԱՐԱՐԻՑ",
+    "Երևան, 1920 թ. մայիսի 3",
+    "Հայաստանի կառավարությունը պատիվ ունի հայտնելու, որ",
+    "մայիսի 2-ի գիշերը թշնամու զորքերը անցել են սահմանը",
+    "գյուղի մոտ և գրավել բարձունքները։ Խնդրում ենք անհապաղ",
+    "օգնություն ցույց տալ գավառի բնակչությանը։ № 2800։",
+    "Արտաքին գործերի նախարար",
+]
+NO_OCR = PreprocessSettings(orientation=False)
+
+
+def page(lines: list[str], lang: str, dpi: int = 150, height_in: float = 4.0) -> np.ndarray:
+    return render_page(lines, lang, dpi=dpi, seed=3, top_in=0.6, left_in=0.7, height_in=height_in)
+
+
+@pytest.fixture(scope="module")
+def eng_page() -> np.ndarray:
+    return page(ENG, "eng")
+
+
+@pytest.fixture(scope="module")
+def scanned(eng_page: np.ndarray) -> tuple[np.ndarray, float]:
+    """A mildly degraded scan (dark bed border, uneven light, dust) with a known skew."""
+    scan, info = degrade(eng_page, "mild", np.random.default_rng(11), skew=-3.3, dpi=150)
+    return scan, info.skew
+
+
+# --- deskew ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("angle", [-9.6, -4.35, -0.6, 0.25, 2.8, 7.9])
+def test_deskew_finds_the_angle_within_a_tenth_of_a_degree(eng_page: np.ndarray, angle: float) -> None:
+    _, report = preprocess(skew_page(eng_page, angle), NO_OCR)
+    assert report.skew_angle == pytest.approx(angle, abs=0.1)
+
+
+def test_deskew_on_a_degraded_scan_with_a_dark_border(scanned: tuple[np.ndarray, float]) -> None:
+    scan, skew = scanned
+    _, report = preprocess(scan, NO_OCR)
+    assert report.skew_angle == pytest.approx(skew, abs=0.1)
+
+
+def test_deskew_on_a_short_page_with_a_signature_and_a_stamp() -> None:
+    img = page(ENG[2:5], "eng", height_in=3.0)
+    rng = np.random.default_rng(5)
+    # a scrawled signature and a round stamp, both bigger and more slanted than any typed line
+    pts = np.cumsum(rng.normal(0, 9, (40, 2)), axis=0) + [260, 330]
+    cv2.polylines(img, [pts.astype(np.int32)], False, 40, 3)
+    cv2.circle(img, (560, 330), 70, 60, 4)
+    cv2.putText(img, "APPROVED", (500, 338), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 60, 2)
+    _, report = preprocess(skew_page(img, 5.2), NO_OCR)
+    assert report.skew_angle == pytest.approx(5.2, abs=0.1)
+
+
+# --- orientation ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "rotation"), [("eng", 180), ("rus", 180), ("hye", 180), ("eng", 90), ("rus", 270)])
+def test_turned_pages_are_turned_upright(lang: str, rotation: int) -> None:
+    lines = {"eng": ENG, "rus": RUS, "hye": HYE}[lang]
+    scan = turn_page(skew_page(page(lines, lang), 1.5), rotation)
+    _, report = preprocess(scan, PreprocessSettings(), lang)
+    assert report.orientation.angle == rotation
+    assert report.skew_angle == pytest.approx(1.5, abs=0.1)
+
+
+@pytest.mark.parametrize("lang", ["eng", "rus", "hye"])
+def test_upright_pages_stay_upright_in_every_language(lang: str) -> None:
+    lines = {"eng": ENG, "rus": RUS, "hye": HYE}[lang]
+    _, report = preprocess(page(lines, lang), PreprocessSettings(), lang)
+    assert report.orientation.angle == 0
+
+
+def test_upright_armenian_page_is_not_turned_when_read_without_a_language_hint() -> None:
+    # three lines: too few for the layout test, so the reading decides, with all three languages
+    _, report = preprocess(page(HYE[2:5], "hye", height_in=2.0), PreprocessSettings(), None)
+    assert report.orientation.angle == 0
+    assert report.orientation.method == "reading"
+
+
+def test_upright_low_resolution_latin_page_is_not_turned() -> None:
+    low = page(ENG[2:6], "eng", dpi=100, height_in=2.5)  # x-height ~6 px, where OSD guesses 180°
+    _, report = preprocess(low, PreprocessSettings(), "eng")
+    assert report.orientation.angle == 0
+
+
+# --- borders, specks ------------------------------------------------------------------------------------
+
+
+def test_dark_scan_bed_border_is_removed(scanned: tuple[np.ndarray, float]) -> None:
+    scan, _ = scanned
+    sides = [scan[:6], scan[-6:], scan[:, :6], scan[:, -6:]]
+    assert max((side < 80).mean() for side in sides) > 0.8, "the fixture should have a dark border"
+    cleaned, report = preprocess(scan, NO_OCR)
+    frame = np.concatenate([cleaned[:8].ravel(), cleaned[-8:].ravel(), cleaned[:, :8].ravel(), cleaned[:, -8:].ravel()])
+    assert (frame == 0).mean() < 0.01
+    assert report.crop is not None
+    assert any(step.startswith("borders") for step in report.steps)
+
+
+def test_punctuation_survives_while_isolated_specks_go() -> None:
+    line = ["No. 5, a.b. c; d: e, f. « № 24 » Երևան։ ա, բ։"]
+    img = render_page(line, "hye", dpi=200, seed=1, top_in=0.8, left_in=0.8, height_in=2.5)
+    img = img[:, : img.shape[1] // 2 + 300].copy()
+    specks = [(60, 60), (img.shape[1] - 80, 90), (150, img.shape[0] - 60), (img.shape[1] - 70, img.shape[0] - 50)]
+    for x, y in specks:
+        cv2.circle(img, (x, y), 2, 30, -1)
+    settings = PreprocessSettings(orientation=False, deskew=False, remove_borders=False, rescale=False)
+    with_specks, report = preprocess(img, settings)
+    without, _ = preprocess(img, settings.model_copy(update={"despeckle": False}))
+    ink_line = (without == 0)[120:260]  # the typed line: every component of it must still be there
+    n_before = cv2.connectedComponents(ink_line.astype(np.uint8))[0]
+    n_after = cv2.connectedComponents((with_specks == 0)[120:260].astype(np.uint8))[0]
+    assert n_after == n_before
+    for x, y in specks:
+        assert (without[y - 3 : y + 4, x - 3 : x + 4] == 0).any(), "speck should be visible before despeckling"
+        assert (with_specks[y - 3 : y + 4, x - 3 : x + 4] == 255).all()
+    assert any("despeckle: " in s for s in report.steps)
+
+
+# --- scale, geometry ------------------------------------------------------------------------------------
+
+
+def test_text_is_scaled_to_the_target_x_height_whatever_the_resolution() -> None:
+    settings = PreprocessSettings(orientation=False, target_xheight=24)
+    _, low = preprocess(page(ENG, "eng", dpi=150), settings)
+    _, high = preprocess(page(ENG, "eng", dpi=300, height_in=3.5), settings)
+    assert low.scale / high.scale == pytest.approx(2.0, rel=0.08)
+    # FreeMono's x-height is ~0.42 em; 12 pt at 150 DPI is 25 px, so ~10.5 px before scaling
+    assert 10.5 * low.scale == pytest.approx(24, rel=0.15)
+
+
+def _ring_centre(img: np.ndarray, diameter: float) -> np.ndarray:
+    """Centre of the hollow ring marker: the one component of about its size with an empty middle."""
+    ink = (img < 128).astype(np.uint8)
+    _, _, stats, cents = cv2.connectedComponentsWithStats(ink)
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    ring = (np.abs(w - diameter) < 0.2 * diameter) & (np.abs(h - diameter) < 0.2 * diameter) & (area < 0.5 * w * h)
+    ring[0] = False
+    assert ring.sum() == 1
+    return cents[np.flatnonzero(ring)[0]]
+
+
+def _scan_point(x: float, y: float, shape: tuple[int, ...], skew: float, rotation: int) -> np.ndarray:
+    """Where a point of the upright page lands after skew_page (rotate_bound by -skew) and turn_page."""
+    h, w = shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin))
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    px, py = m @ [x, y, 1.0]
+    for _ in range(rotation // 90):  # np.rot90 turns counter-clockwise: (x, y) -> (y, width-1-x)
+        px, py, nw, nh = py, nw - 1 - px, nh, nw
+    return np.array([px, py])
+
+
+@pytest.mark.parametrize(("rotation", "skew"), [(0, -2.7), (90, 4.1)])
+def test_to_original_maps_cleaned_pixels_back_to_the_scan(eng_page: np.ndarray, rotation: int, skew: float) -> None:
+    marked = eng_page.copy()
+    cv2.circle(marked, (600, 140), 12, 20, 2)  # right of the short date line, clear of any letter
+    scan = turn_page(skew_page(marked, skew), rotation)
+    cleaned, report = preprocess(scan, PreprocessSettings(), "eng")
+    m = np.array(report.to_original)
+    x, y = _ring_centre(cleaned, 26 * report.scale)
+    mapped = m @ np.array([x, y, 1.0])
+    assert mapped == pytest.approx(_scan_point(600, 140, marked.shape, skew, rotation), abs=1.5)
+    # and ink maps to ink across the page (within a pixel: the cleaned strokes are upscaled and bolder)
+    ys, xs = np.nonzero(cleaned == 0)
+    pick = np.random.default_rng(0).choice(xs.size, 400, replace=False)
+    ox, oy = (m @ np.stack([xs[pick], ys[pick], np.ones(400)])).round().astype(int)
+    assert (cv2.erode(scan, np.ones((3, 3), np.uint8))[oy, ox] < 160).mean() > 0.95
+
+
+# --- switches, input ------------------------------------------------------------------------------------
+
+
+def test_switched_off_steps_do_not_run(eng_page: np.ndarray) -> None:
+    scan = turn_page(skew_page(eng_page, 3.0), 180)
+    off = PreprocessSettings(orientation=False, deskew=False, remove_borders=False, rescale=False,
+                             binarize="none", despeckle=False, normalize_light=False)
+    cleaned, report = preprocess(scan, off)
+    assert report.orientation.angle == 0 and report.skew_angle == 0.0
+    assert report.crop is None and report.scale == 1.0
+    assert report.steps == [] or all(s.startswith(("binarize: none", "survey")) for s in report.steps)
+    assert cleaned.shape == scan.shape
+    assert np.array_equal(cleaned, scan)  # nothing ran: same pixels
+    binary, report = preprocess(scan, PreprocessSettings(orientation=False, deskew=False))
+    assert set(np.unique(binary)) <= {0, 255}
+    assert report.skew_angle == 0.0 and not any(s.startswith("deskew") for s in report.steps)
+
+
+def test_colour_input_and_errors(eng_page: np.ndarray) -> None:
+    bgr = cv2.cvtColor(eng_page, cv2.COLOR_GRAY2BGR)
+    cleaned, report = preprocess(bgr, NO_OCR)
+    assert cleaned.ndim == 2 and cleaned.dtype == np.uint8
+    assert report.seconds > 0
+    with pytest.raises(PreprocessError):
+        preprocess(np.zeros((0, 0), np.uint8), NO_OCR)
+    blank, report = preprocess(np.full((300, 200), 255, np.uint8), NO_OCR)
+    assert blank.shape == (300, 200) and report.skew_angle == 0.0
