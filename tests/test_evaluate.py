@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from scan2text.evaluate import FIELDS, evaluate, format_table
+from scan2text.evaluate import FIELDS, evaluate, format_table, ground_truth_pages
 from scan2text.extract import build_records
-from scan2text.ingest import discover
-from scan2text.models import Box, CitedSource, Line, Page, Record, RecordPage
+from scan2text.models import CitedSource, Record, RecordPage
 
 CSHAA = "Central State Historical Archive of Armenia"
 
@@ -99,25 +98,12 @@ def test_format_table_has_a_row_per_language(truth: dict[str, Any]) -> None:
     assert rows[-1].split()[1:7] == ["4", "4", "1.00", "1.00", "1.00", "4/4"]
 
 
-def gt_pages(samples: Path, truth: dict[str, Any]) -> list[Page]:
-    """The sample pages in batch order, each holding its ground-truth lines as if OCR read them perfectly."""
-    gt = {(p["image"], p["frame"]): p["gt"] for p in truth["pages"]}
-    pages = []
-    for src in discover(samples):
-        texts = [t for t in (samples / gt[(src.image, src.frame)]).read_text(encoding="utf-8").splitlines()
-                 if t.strip()]
-        lines = [Line(id=f"l{i:04d}", text=t, box=Box(x=0, y=40 * i, w=1000, h=30), conf=100.0, language="")
-                 for i, t in enumerate(texts)]
-        pages.append(Page(id=src.id, image=src.image, frame=src.frame, sheet=src.sheet, lines=lines))
-    return pages
-
-
 def test_sample_ground_truth_gives_every_document_with_every_field(samples_dir: Path) -> None:
     truth_path = samples_dir / "truth.json"
     if not truth_path.is_file():
         pytest.skip("samples/truth.json has not been generated")
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    records = build_records(gt_pages(samples_dir, truth))
+    records = build_records(ground_truth_pages(samples_dir, truth))
     report = evaluate(records, truth)
     assert report.mismatches == []
     assert report.overall.f1 == 1.0

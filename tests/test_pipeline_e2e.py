@@ -122,3 +122,35 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, truth):
     assert all(e["stage"] == "ingest" and e["reason"] for e in errors)
     assert (out / "pages" / Path(good).with_suffix(".txt")).exists()
     assert _records(out)
+
+
+def test_batch_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path, truth):
+    import os
+    import re
+    import signal
+
+    src = tmp_path / "in"
+    singles = [p["image"] for p in truth["pages"] if p["frame"] == 0 and not p["image"].endswith(".tif")][:6]
+    for image in singles:
+        (src / image).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / image, src / image)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([*CLI, "run", str(src), "--out", str(out), "--workers", "1"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list((out / "pages").rglob("*.json"))) < 2:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(list((out / "pages").rglob("*.json")))
+    assert 2 <= done_before < len(singles), "the kill should land mid-batch"
+
+    resumed = scan2text("run", str(src), "--out", str(out))
+    assert resumed.returncode == 0, resumed.stderr
+    counts = re.search(r"(\d+) processed, (\d+) reused", resumed.stderr)
+    assert counts and int(counts.group(2)) >= done_before - 1
+    assert int(counts.group(1)) + int(counts.group(2)) == len(singles)
+    db = sqlite3.connect(f"file:{out / 'scan2text.sqlite'}?mode=ro", uri=True)
+    assert db.execute("select count(distinct page_id) from pages").fetchone()[0] == len(singles)
+    ids = [r.id for r in _records(out)]
+    assert len(ids) == len(set(ids))

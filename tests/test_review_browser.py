@@ -124,6 +124,7 @@ def test_second_reviewer_on_the_same_line_is_refused_and_told(browser, server: s
     assert "saved by ann" in banner.inner_text() and "not saved" in banner.inner_text()
     assert "ПИСЬМО ПРЕДСЕДАТЕЛЯ (ann)" in banner.inner_text()
     assert "conflict" in bob.locator("#row-l0000").get_attribute("class")
+    assert "ann changed this line" in bob.locator("#row-l0000 .line-msg").inner_text()
     assert _line(bob, "l0000").input_value() == "ПИСЬМО ПРЕДСЕДАТЕЛЯ (bob)"  # bob's text is not thrown away
 
     _line(bob, "l0000").press("ArrowDown")  # leaving the line must not quietly retry the save

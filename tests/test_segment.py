@@ -308,3 +308,21 @@ def test_armenian_page_as_tesseract_read_it() -> None:
     assert (letter.cited_source[0].archive, letter.cited_source[0].form) == ("ՀԱԱ", "original, typescript")
     assert (order.doc_type, order.collection_number, order.place, order.date) == ("order", "24", "Երևան", "1920-05-14")
     assert "place" in order.flags  # restored from the grammar's place names, for a reviewer to confirm
+
+
+def test_lost_number_sign_and_lost_letter_in_type_word() -> None:
+    lines = [*RUS[:12], "316", "Письм председателя правительства Армении", "Кому: Дипломатическому представителю",
+             "№ 2800 — 6 мая 1920 г.", "Текст письма.", "Источник: НАА, ф. 200, оп. 1, д. 221, л. 40. Копия."]
+    _telegram, letter = build_records([make_page("rus/f/0213", lines, lang="rus")])
+    assert (letter.doc_type, letter.collection_number, letter.number) == ("letter", "316", "2800")
+    assert {"doc_type", "collection_number"} <= set(letter.flags)
+
+
+def test_wrapped_citation_number_is_not_taken_for_a_collection_number() -> None:
+    cite = ["Source: Central State Historical Archive of Armenia, Fund 200, Inventory 1, File 221,",
+            "Sheet 40. Typescript. Published in: Nagorno-Karabakh in 1918–1923, Yerevan, 1992, Document No.",
+            "314."]
+    first = [*LETTER["head"][1:], "Body text of the letter.", *cite]
+    a, b = build_records([make_page("eng/f/0040", first + doc_lines(ORDER))])
+    assert a.published_in[0].document_number == "314"
+    assert (b.doc_type, b.collection_number) == ("order", None)

@@ -137,6 +137,32 @@ def _configure_logging(verbose: bool, quiet: bool) -> None:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
 
 
+@app.command("eval")
+def evaluate_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of a run (its records.jsonl is scored)")],
+    truth: Annotated[Path, typer.Option(help="truth.json of the sample set")] = Path("samples/truth.json"),
+    from_truth_text: Annotated[
+        bool, typer.Option(help="Score segmentation + extraction on the ground-truth text instead (OCR left out)")
+    ] = False,
+) -> None:
+    """Score document boundaries (P/R/F1) and each record field against a truth file, per language."""
+    from scan2text.evaluate import evaluate, format_table, ground_truth_pages
+    from scan2text.extract import build_records
+    from scan2text.models import Record
+
+    try:
+        expected = json.loads(truth.read_text(encoding="utf-8"))
+        if from_truth_text:
+            records = build_records(ground_truth_pages(truth.parent, expected))
+        else:
+            lines = (out_dir / "records.jsonl").read_text(encoding="utf-8").splitlines()
+            records = [Record.model_validate_json(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    print(format_table(evaluate(records, expected)))
+
+
 bench_app = typer.Typer(help="Benchmarks that print measured figures.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 

@@ -8,12 +8,14 @@ title similarity; a truth document left unmatched counts as wrong for every fiel
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from scan2text.models import Record
+from scan2text.ingest import discover
+from scan2text.models import Box, Line, Page, Record
 
 FIELDS = ("doc_type", "date", "place", "archive", "fund", "inventory", "file", "sheets", "form")
 SOURCE_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
@@ -209,3 +211,22 @@ def format_table(report: EvalReport) -> str:
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def ground_truth_pages(samples: Path, truth: dict[str, Any]) -> list[Page]:
+    """The sample pages in batch order, each holding its ground-truth lines as if OCR read them
+    perfectly: `build_records` on these measures segmentation and extraction apart from OCR."""
+    gt = {(p["image"], int(p.get("frame", 0))): p["gt"] for p in truth.get("pages", [])}
+    pages = []
+    for src in discover(samples):
+        if (src.image, src.frame) not in gt:
+            continue
+        path = samples / gt[(src.image, src.frame)]
+        try:
+            texts = [t for t in path.read_text(encoding="utf-8").splitlines() if t.strip()]
+        except OSError as exc:
+            raise FileNotFoundError(f"{path}: cannot read ground truth ({exc.strerror or exc})") from exc
+        lines = [Line(id=f"l{i:04d}", text=t, box=Box(x=0, y=40 * i, w=1000, h=30), conf=100.0, language="")
+                 for i, t in enumerate(texts)]
+        pages.append(Page(id=src.id, image=src.image, frame=src.frame, sheet=src.sheet, lines=lines))
+    return pages

@@ -175,7 +175,9 @@ def check_size(size: tuple[int, int], path: str) -> None:
     w, h = size
     if w * h > MAX_PIXELS:
         raise InputError(
-            f"image is {w}×{h} ({w * h / 1e6:.0f} MP), over the {MAX_PIXELS / 1e6:.0f} MP limit", path
+            f"image is {w}×{h} ({w * h / 1e6:.0f} MP), over the {MAX_PIXELS / 1e6:.0f} MP limit "
+            "(refused as a possible decompression bomb)",
+            path,
         )
     if w < 16 or h < 16:
         raise InputError(f"image is {w}×{h}, too small to be a page", path)

@@ -13,21 +13,28 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from scan2text.extract.citations import citation_start, continues_citation
-from scan2text.extract.dates import ParsedDate, find_dates
-from scan2text.extract.tolerant import (
-    CLEAN,
-    DASH_RE,
-    FUZZY,
-    clean_text,
-    damaged,
-    fix_number,
-    match_keyword,
-    phrases,
-    script_of,
+from scan2text.extract.citations import breaks_off, citation_start, continues_citation
+from scan2text.extract.headers import (
+    ADDRESSEE,
+    BODY,
+    CITATION,
+    DATE,
+    JUNK,
+    NUMBER,
+    SUBJECT,
+    TITLE,
+    DateLine,
+    date_line,
+    extend_suffix_subject,
+    is_caps,
+    number_line,
+    role_after_title,
+    title_shaped,
+    type_word,
 )
+from scan2text.extract.tolerant import CLEAN, FUZZY, clean_text, script_of
 from scan2text.grammar import Grammar, LanguageGrammar, default_grammar
 from scan2text.models import Line, Page
 
@@ -35,22 +42,7 @@ HEADER_THRESHOLD = 3
 HEADER_WINDOW = 8  # lines after a title searched for its place/date line
 MAX_TITLE_LEN = 110
 CITATION_REACH = 8  # lines after a citation's first line where the next title is expected
-
-NUMBER, TITLE, ADDRESSEE, SUBJECT, DATE, BODY, CITATION, JUNK = (
-    "number", "title", "addressee", "subject", "date", "body", "citation", "junk")
-
-_NUMBER_VALUE = r"[\dOoОоlI|]*\d[\dOoОоlI|]*[a-zа-я]?"
-_PATTERNS: dict[int, tuple[Grammar, re.Pattern[str], re.Pattern[str]]] = {}
-
-
-def _number_patterns(grammar: Grammar) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(collection number line 'No. 45', outgoing number 'No. 2800 —') built from the grammar's signs."""
-    if id(grammar) not in _PATTERNS:
-        signs = phrases([w.rstrip(".") for w in grammar.words("number_prefixes")])
-        line = re.compile(rf"^\s*(?:{signs})\.?\s*(?P<n>{_NUMBER_VALUE})\s*\.?\s*$")
-        out = re.compile(rf"(?<!\w)(?:{signs})\.?\s*(?P<n>\d+[\w/-]*)\s*(?:(?:{DASH_RE})+|,)?\s*")
-        _PATTERNS[id(grammar)] = (grammar, line, out)
-    return _PATTERNS[id(grammar)][1:]
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*\.?\s*$")
 
 
 @dataclass
@@ -66,15 +58,6 @@ class StreamLine:
 
 
 @dataclass
-class DateLine:
-    date: ParsedDate
-    place: str | None
-    number: str | None
-    lines: int = 1  # 2 when the date was broken over two lines
-    place_conf: float = CLEAN
-
-
-@dataclass
 class Segment:
     """A document (or leading text, `header=False`) as a run of stream lines with their roles."""
 
@@ -86,7 +69,7 @@ class Segment:
     collection_number: str | None = None
     date_line: DateLine | None = None
     citation_offset: int = 0  # where the citation starts inside its first line
-    notes: list[str] = field(default_factory=list)
+    collection_number_conf: float = CLEAN
 
 
 def stream(pages: list[Page]) -> list[StreamLine]:
@@ -106,113 +89,18 @@ def _lang(grammar: Grammar, script: str) -> list[LanguageGrammar]:
     return grammar.for_script(script) or list(grammar.languages.values())
 
 
-def type_word(sl: StreamLine, grammar: Grammar) -> tuple[str, float] | None:
-    """The document type named by the line's first word, and how sure the match is."""
-    m = re.search(r"[^\W\d_]+", sl.clean)
-    if not m or sl.clean[: m.start()].strip(" \"'«„“*•–—-🧭✉️📡🤝🕊🪖📣"):
-        return None
-    hit = match_keyword(m.group(), grammar.doc_types, min_fuzzy_len=6, cutoff=80)
-    if hit is None:
-        return None
-    conf = hit[1]
-    if hit[1] == CLEAN and damaged(sl.mask, m.start(), m.end()):
-        conf = 0.7
-    return grammar.doc_types[hit[0].lower()], conf
-
-
-def number_line(sl: StreamLine, grammar: Grammar) -> str | None:
-    """The collection number of a line such as 'No. 45' / '№ 314' (OCR's '№ 32O' read as 320)."""
-    m = _number_patterns(grammar)[0].match(sl.clean)
-    return fix_number(m.group("n"))[0] if m else None
-
-
-def _is_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
-
-
-def _is_title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", text)]
-    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
-
-
-def title_shaped(text: str) -> bool:
-    return _is_caps(text) or _is_title_case(text)
-
-
-def date_line(text: str, grammar: Grammar) -> DateLine | None:
-    """A place/date line: '[Place,] [No. N —] <date>' and nothing else."""
-    dates = find_dates(text, grammar=grammar)
-    if not dates:
-        return None
-    d = dates[0]
-    if text[d.end:].strip(" .,;։"):
-        return None
-    prefix = text[: d.start]
-    number = None
-    if m := _number_patterns(grammar)[1].search(prefix):
-        number = m.group("n")
-        prefix = prefix[: m.start()] + prefix[m.end():]
-    place = prefix.strip(" ,.;—–-")
-    if place and (len(place.split()) > 4 or any(ch.isdigit() for ch in place) or not place[0].isupper()):
-        return None
-    place, place_conf = _place(place, grammar)
-    return DateLine(d, place, number, place_conf=place_conf)
-
-
-def _place(printed: str, grammar: Grammar) -> tuple[str | None, float]:
-    """A place as printed, or the grammar's spelling of a known place OCR damaged ('Երնան' → 'Երևան')."""
-    if not printed:
-        return None, CLEAN
-    names = grammar.places.names
-    if printed in names or len(printed) < 4:
-        return printed, CLEAN
-    hit = match_keyword(printed, names, min_fuzzy_len=4, cutoff=75)
-    return (hit[0], min(hit[1], FUZZY)) if hit else (printed, CLEAN)
-
-
-def _role_after_title(sl: StreamLine, lg: LanguageGrammar, title_caps: bool) -> str | None:
-    text = sl.clean.strip()
-    first = re.match(r"[^\W\d_]+", text)
-    word = first.group() if first else ""
-    if any(text == p or text.startswith(p + " ") or text.startswith(p + ":") for p in lg.addressee_prefixes):
-        return ADDRESSEE
-    if word in lg.subject_prefixes or any(text.startswith(p + " ") for p in lg.subject_prefixes if " " in p):
-        return SUBJECT
-    last = re.findall(r"[^\W\d_]+", text)
-    if last and last[-1] in lg.subject_suffixes:
-        return SUBJECT
-    if lg.dative_endings and word and word[0].isupper() and not _is_caps(text):
-        words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 2]
-        key = words[0] if lg.script == "Cyrl" and words else (words[-1] if words else "")
-        if title_caps or any(key.lower().endswith(e) for e in lg.dative_endings):
-            return ADDRESSEE
-    return None
-
-
-def _extend_suffix_subject(roles: list[str], texts: list[str], lg: LanguageGrammar) -> None:
-    """A subject marked at its end ('… մասին') began on an earlier line the addressee seemed to run on to."""
-    for j, role in enumerate(roles):
-        if role != SUBJECT or (j and roles[j - 1] == SUBJECT):
-            continue
-        k = j - 1
-        while k > 1 and roles[k] == roles[k - 1] == ADDRESSEE and any(
-                texts[k - 1].rstrip(" ,").endswith(e) for e in lg.dative_endings):
-            roles[k] = SUBJECT
-            k -= 1
-
-
 class _Segmenter:
     def __init__(self, lines: list[StreamLine], grammar: Grammar) -> None:
         self.lines = lines
         self.g = grammar
-        self.types = [type_word(sl, grammar) for sl in lines]
-        self.numbers = [number_line(sl, grammar) for sl in lines]
+        self.types = [type_word(sl.clean, sl.mask, grammar) for sl in lines]
+        self.numbers = [number_line(sl.clean, grammar) for sl in lines]
         self.cites = [citation_start(sl.clean, grammar) for sl in lines]
         # Specks and punch holes OCR'd as '~', "'", 'i': kept in the text, ignored as context.
         self.junk = [sum(ch.isalnum() for ch in sl.clean) < 3 and self.numbers[i] is None
                      for i, sl in enumerate(lines)]
         self._dates: dict[int, DateLine | None] = {}
+        self.bare_number: set[int] = set()
 
     def date_at(self, j: int) -> DateLine | None:
         """The place/date line starting at j, also when OCR broke it over two lines."""
@@ -239,7 +127,7 @@ class _Segmenter:
     def header_zone(self, t: int) -> tuple[list[str], DateLine | None]:
         """Roles of the lines from title t to the end of the header (title, addressee, subject, date)."""
         lg = _lang(self.g, self.lines[t].script)[0]
-        caps = _is_caps(self.lines[t].clean)
+        caps = is_caps(self.lines[t].clean)
         end = min(len(self.lines), t + 1 + HEADER_WINDOW)
         date_at = None
         for j in range(t + 1, end):
@@ -258,17 +146,17 @@ class _Segmenter:
             if self.junk[j]:
                 roles.append(JUNK)
                 continue
-            role = _role_after_title(sl, lg, caps)
+            role = role_after_title(sl.clean, lg, caps)
             if role is None:
                 if date_at is None and not self._continues(sl, current, caps, len(roles)):
                     break
-                if current == TITLE and caps and not _is_caps(sl.clean) and date_at is not None:
+                if current == TITLE and caps and not is_caps(sl.clean) and date_at is not None:
                     role = ADDRESSEE  # a mixed-case line after a capitals title
                 else:
                     role = current
             roles.append(role)
             current = role
-        _extend_suffix_subject(roles, [sl.clean for sl in self.lines[t: t + len(roles)]], lg)
+        extend_suffix_subject(roles, [sl.clean for sl in self.lines[t: t + len(roles)]], lg)
         dl = None
         if date_at is not None:
             dl = self.date_at(date_at)
@@ -281,7 +169,7 @@ class _Segmenter:
         if text.endswith((".", ":", ";")) or len(text) > 80 or count >= 3:
             return False
         if current == TITLE:
-            return (caps and _is_caps(text)) or text[:1].islower()
+            return (caps and is_caps(text)) or text[:1].islower()
         return text[:1].islower()
 
     def _title_like(self, i: int) -> bool:
@@ -326,6 +214,10 @@ class _Segmenter:
             in_citation = 0 < i - last_cite <= CITATION_REACH and last_header < last_cite
             if self.types[i] is not None and self.score(i, in_citation) >= HEADER_THRESHOLD:
                 p = self.prev(i)
+                if (p >= 0 and self.numbers[p] is None and _BARE_NUMBER.match(self.lines[p].clean)
+                        and (self.prev(p) < 0 or not breaks_off(self.lines[self.prev(p)].clean, self.g))):
+                    self.numbers[p] = _BARE_NUMBER.match(self.lines[p].clean).group(1)
+                    self.bare_number.add(p)  # '№ 321' whose sign OCR lost
                 start = p if p >= 0 and self.numbers[p] is not None else i
                 if starts and not starts[-1][1] and starts[-1][0] == p and len(self.lines[p].clean.strip()) <= 12:
                     start = p  # a damaged number line taken for stray text belongs to this header
@@ -368,6 +260,7 @@ def _label(seg: _Segmenter, a: int, b: int, header: bool) -> Segment:
     if header:
         if seg.numbers[a] is not None and a + 1 < b:
             out.collection_number = seg.numbers[a]
+            out.collection_number_conf = FUZZY if a in seg.bare_number else CLEAN
             roles[0] = NUMBER
             k = 1
             while a + k < b - 1 and seg.junk[a + k]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from scan2text.extract.citeformat import format_citation
 from scan2text.extract.publications import parse_publication
 from scan2text.extract.tolerant import (
     CLEAN,
@@ -30,8 +31,8 @@ from scan2text.grammar import Grammar, default_grammar
 from scan2text.models import CitedSource, Publication
 
 FIELDS = ("fund", "inventory", "file", "sheet")
-_VALUE = re.compile(rf"\.?\s*(?:№\s*)?(?P<val>(?:[A-ZА-Я]{{1,2}}{DASH_RE})?[0-9OoОоlI|]+[a-zа-я]?)(?!\w)")
-_N = r"[0-9OoОоlI|]+"
+_VALUE = re.compile(rf"\.?\s*(?:№\s*)?(?P<val>(?:[A-ZА-Я]{{1,2}}{DASH_RE})?[0-9OoОоlIiі|]+[a-zа-я]?)(?!\w)")
+_N = r"[0-9OoОоlIiі|]+"
 _SPAN = re.compile(rf"\.?\s*(?P<span>{_N}(?:\s*(?:{DASH_RE}|,|and|и|և)\s*{_N})*)")
 _TOKEN = re.compile(r"(?<!\w)[^\W\d_]+")
 # After 'Source'/'Աղբյուր': OCR reads the Armenian '՝' as a backquote or apostrophe.
@@ -51,6 +52,9 @@ class _Lexicon:
         self.grammar = g
         self.keywords = {kind: g.words(kind) for kind in FIELDS}
         self.all_keywords = [w for kind in FIELDS for w in self.keywords[kind]]
+        # Words a wrapped line can end on while its number waits on the next line.
+        self.awaiting = self.all_keywords + [
+            w for k in ("pages", "document_number", "number_prefixes") for w in g.words(k)]
         self.kind_of = {norm_key(w): kind for kind in FIELDS for w in self.keywords[kind]}
         self.verso_word: dict[str, str] = {}
         for w in g.words("verso"):
@@ -95,6 +99,8 @@ def _archive(printed: str, lex: _Lexicon) -> tuple[str | None, str | None, float
         return (f"{canonical} ({abbr})" if abbr else canonical), abbr, FUZZY
     if re.search(r"\d|(?<!\w)\w{1,2}\.", printed):
         return printed, abbr, FUZZY  # a field keyword we could not read ran into the name
+    if process.extractOne(norm_key(name), list(lex.archive_by_key), scorer=fuzz.ratio, score_cutoff=75):
+        return printed, abbr, FUZZY  # 'ЦГИ РА': one letter from a known archive, maybe damaged
     # Not in the grammar: keep it as printed, but a reviewer may want to add it there.
     return printed, abbr, 0.9
 
@@ -189,6 +195,8 @@ def _sheets(seg: str, pos: int, lex: _Lexicon) -> tuple[int, str, float] | None:
         end = v.end()
     elif re.match(r"\w", seg[end:end + 1]):
         return None  # '4Օ0': the number runs on into something we cannot read
+    if re.match(rf"\s*{DASH_RE}", seg[end:]):
+        conf = min(conf, FUZZY)  # '5–.': the end of the span was lost
     return end, text, conf
 
 
@@ -221,12 +229,24 @@ def _forms(rest: str, lex: _Lexicon) -> tuple[str | None, float]:
     return (", ".join(found) if found else None), conf
 
 
+def _strip_source_keyword(text: str, lex: _Lexicon) -> tuple[str, float]:
+    """Text without its leading 'Source:' (also when OCR damaged it: 'сточник:'), and how sure we are."""
+    stripped = lex.source_kw.sub("", text, count=1)
+    if stripped != text:
+        return stripped, CLEAN
+    m = re.match(rf"\s*([^\W\d_]+)\s*[{COLONS}]\s*", text)
+    if m and match_keyword(m.group(1), lex.grammar.words("source_keywords"), min_fuzzy_len=5):
+        return text[m.end():], FUZZY
+    return text, CLEAN
+
+
 def _source(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> SourceParse | None:
     hits, first = _fields(seg, mask, offset, lex)
-    archive_text = lex.source_kw.sub("", seg[:first])
+    archive_text, kw_conf = _strip_source_keyword(seg[:first], lex)
     if not hits and not archive_text.strip(" ,.;:"):
         return None
     archive, abbr, aconf = _archive(archive_text, lex)
+    aconf = min(aconf, kw_conf)
     if archive and damaged(mask, offset, offset + first):
         aconf = min(aconf, REPAIRED)
     src = CitedSource(archive=archive, archive_abbr=abbr, text=seg.strip(" ;"))
@@ -313,40 +333,6 @@ def parse_citation(text: str, grammar: Grammar | None = None) -> tuple[list[Cite
     return [s.source for s in sources], pubs
 
 
-_FORMAT = {
-    "eng": ("Source: ", "Fund", "Inventory", "File", ("Sheet", "Sheets"), "reverse", "."),
-    "rus": ("Источник: ", "ф.", "оп.", "д.", ("л.", "лл."), "об.", "."),
-    "hye": ("Աղբյուր՝ ", "ֆ.", "ց.", "գ.", ("թ.", "թթ."), "շրջ.", "։"),
-}
-
-
-def format_citation(source: CitedSource, lang: str, keyword: bool = True, grammar: Grammar | None = None) -> str:
-    """Print a source the way a publication of `lang` does; `parse_citation` reads it back."""
-    if lang not in _FORMAT:
-        raise ValueError(f"format_citation: no citation style for language {lang!r}")
-    lead, fund, inv, file, (sheet1, sheets), verso, stop = _FORMAT[lang]
-    parts = [source.archive or ""]
-    for word, value in ((fund, source.fund), (inv, source.inventory), (file, source.file)):
-        if value:
-            parts.append(f"{word} {value}")
-    if source.sheets or source.sheet_first is not None:
-        span = source.sheets
-        if not span:
-            first, last = source.sheet_first, source.sheet_last or source.sheet_first
-            span = f"{first}" if first == last else f"{first}–{last}"
-            span += f" {verso}" if source.verso else ""
-        parts.append(f"{sheets if source.sheet_first != source.sheet_last else sheet1} {span}")
-    text = ", ".join(p for p in parts if p) + stop
-    if source.form:
-        words = (grammar or default_grammar()).languages[lang].forms
-        by_form = {}
-        for word, form in words.items():
-            by_form.setdefault(form, word)
-        for form in source.form.split(", "):
-            text += f" {by_form.get(form, form).capitalize()}{stop}"
-    return (lead if keyword else "") + text
-
-
 def citation_start(text: str, grammar: Grammar | None = None) -> int | None:
     """Offset where a citation begins in this line, or None.
 
@@ -369,6 +355,16 @@ def citation_start(text: str, grammar: Grammar | None = None) -> int | None:
     return None
 
 
+def breaks_off(previous: str, grammar: Grammar | None = None) -> bool:
+    """Whether a line stops mid-sentence or on a keyword awaiting its number ('pp.', 'No.', 'лл.')."""
+    lex = _lex(grammar or default_grammar())
+    prev, _ = clean_text(previous.strip())
+    if not prev.endswith((".", "։", "!", "?")):
+        return True
+    last = prev.rsplit(None, 1)[-1]
+    return bool(match_keyword(last, lex.awaiting, min_fuzzy_len=99)) and not lex.verso.fullmatch(" " + last)
+
+
 def continues_citation(previous: str, text: str, grammar: Grammar | None = None) -> bool:
     """Whether line `text` still belongs to the citation whose last line so far is `previous`.
 
@@ -378,13 +374,8 @@ def continues_citation(previous: str, text: str, grammar: Grammar | None = None)
     publication or copy note, archival fields, a bare number.
     """
     lex = _lex(grammar or default_grammar())
-    prev, _ = clean_text(previous.strip())
     line, mask = clean_text(text.strip())
-    if not prev.endswith((".", "։", "!", "?")) or re.match(r"[\d–—-]", line):
-        return True
-    last = prev.rsplit(None, 1)[-1]
-    if match_keyword(last, lex.all_keywords + lex.grammar.words("pages") + lex.grammar.words("document_number"),
-                     min_fuzzy_len=99) and not lex.verso.fullmatch(" " + last):
+    if breaks_off(previous, lex.grammar) or re.match(r"[\d–—-]", line):
         return True
     if lex.published.match(line) or lex.copy.match(line):
         return True
@@ -392,3 +383,14 @@ def continues_citation(previous: str, text: str, grammar: Grammar | None = None)
         return True
     hits, _ = _fields(line, mask, 0, lex)
     return bool(hits)
+
+
+__all__ = [
+    "SourceParse",
+    "breaks_off",
+    "citation_start",
+    "continues_citation",
+    "format_citation",
+    "parse_citation",
+    "parse_citation_detailed",
+]

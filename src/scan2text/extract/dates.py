@@ -228,6 +228,10 @@ def _finish(clean: str, start: int, end: int, name: str, m: re.Match[str], dates
 
 
 def parse_date(text: str, lang: str | None = None, grammar: Grammar | None = None) -> ParsedDate | None:
-    """The first date in `text`, or None."""
+    """The first date in `text`, or None.
+
+    `lang` ('eng', 'rus', 'hye') is a hint only: month names, qualifiers and style notes of every
+    language in the grammar are recognised, since headers mix them ("No. 2800 — 1920 թ. մայիսի 6").
+    """
     dates = find_dates(text, lang, grammar)
     return dates[0] if dates else None

@@ -6,20 +6,11 @@ import re
 from statistics import fmean
 
 from scan2text.extract.citations import parse_citation_detailed
+from scan2text.extract.headers import ADDRESSEE, BODY, CITATION, DATE, SUBJECT, TITLE, title_shaped
 from scan2text.extract.tolerant import CLEAN, FLAG_BELOW, REPAIRED, damaged, join_lines, script_of
 from scan2text.grammar import Grammar
 from scan2text.models import Page, Record, RecordPage, SheetRef
-from scan2text.segment import (
-    ADDRESSEE,
-    BODY,
-    CITATION,
-    DATE,
-    SUBJECT,
-    TITLE,
-    Segment,
-    StreamLine,
-    title_shaped,
-)
+from scan2text.segment import Segment, StreamLine
 
 CITED_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
 MAX_SIGNATURE_LINES = 4
@@ -121,6 +112,8 @@ def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], 
     record.doc_type = seg.doc_type
     conf["doc_type"] = seg.doc_type_conf * ocr_factor(title_lines[:1]) if seg.doc_type else 0.0
     record.collection_number = seg.collection_number
+    if seg.collection_number:
+        conf["collection_number"] = seg.collection_number_conf
     record.title = _text(title_lines)
     if record.title:
         conf["title"] = ocr_factor(title_lines)

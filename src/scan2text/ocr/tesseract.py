@@ -1,72 +1,91 @@
 """The only module that talks to Tesseract.
 
-Everything else asks for lines, orientation or a confidence; command lines and TSV parsing
-stay here, so a persistent engine could replace pytesseract behind the same functions.
+Everything else asks for lines, orientation or a confidence; which engine runs Tesseract stays here and in
+`engines`. The default runs the `tesseract` command through pytesseract; `SCAN2TEXT_ENGINE=tesserocr` (or
+`use_engine("tesserocr")`) keeps the models loaded in-process instead, with the optional extra
+`pip install scan2text[tesserocr]`.
 """
 
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass
+import threading
 
 import numpy as np
-import pytesseract
 
-from scan2text.errors import OcrError
 from scan2text.models import Box, Line, Word
+from scan2text.ocr.engines import (
+    DEFAULT_ENGINE,
+    ENGINE_ENV,
+    ENGINE_NAMES,
+    Engine,
+    EngineUnavailableError,
+    Osd,
+    make_engine,
+)
 
-# One Tesseract thread per worker: page-level parallelism beats OpenMP inside one page, and
-# OpenMP threads fighting each other on 2 cores slow everything down.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+__all__ = [
+    "ENGINE_NAMES",
+    "EngineUnavailableError",
+    "Osd",
+    "current_engine",
+    "detect_orientation",
+    "languages",
+    "lines_from_tsv",
+    "mean_confidence",
+    "recognize",
+    "use_engine",
+    "version",
+]
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
 
 
-@dataclass(frozen=True)
-class Osd:
-    rotate: int  # clockwise degrees that make the page upright
-    orientation_conf: float
-    script: str
-    script_conf: float
+def use_engine(name: str | None = None) -> Engine:
+    """Switch the engine for this process; None means the one named by $SCAN2TEXT_ENGINE (default pytesseract).
+
+    Raises EngineUnavailableError for an unknown name or an engine whose package is not installed.
+    """
+    global _engine
+    chosen = make_engine(name or _env_name())
+    with _engine_lock:
+        _engine = chosen
+    return chosen
+
+
+def current_engine() -> Engine:
+    """The engine in use: the environment decides on first use, once for every thread."""
+    global _engine
+    engine = _engine
+    if engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = make_engine(_env_name())
+            engine = _engine
+    return engine
+
+
+def _env_name() -> str:
+    return os.environ.get(ENGINE_ENV, "").strip() or DEFAULT_ENGINE
 
 
 def version() -> str:
-    return str(pytesseract.get_tesseract_version())
+    return current_engine().version()
 
 
 def languages() -> set[str]:
-    return set(pytesseract.get_languages(config=""))
+    return current_engine().languages()
 
 
 def detect_orientation(image: np.ndarray) -> Osd:
     """Tesseract OSD. Raises OcrError when the page has too little text to decide."""
-    try:
-        raw = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=20")
-    except pytesseract.TesseractError as exc:
-        raise OcrError(f"orientation detection failed: {exc.message.strip() or exc}") from exc
-    fields = dict(re.findall(r"^([^:\n]+):\s*(.+)$", raw, flags=re.M))
-    return Osd(
-        rotate=int(fields.get("Rotate", 0)),
-        orientation_conf=float(fields.get("Orientation confidence", 0.0)),
-        script=fields.get("Script", "").strip(),
-        script_conf=float(fields.get("Script confidence", 0.0)),
-    )
-
-
-def _config(psm: int, oem: int, extra: str = "") -> str:
-    # preserve_interword_spaces keeps typewriter spacing from collapsing; the DPI hint stops
-    # Tesseract guessing a resolution from missing metadata (we scale pages ourselves).
-    return f"--psm {psm} --oem {oem} -c preserve_interword_spaces=1 --dpi 300 {extra}".strip()
+    return current_engine().osd(image)
 
 
 def recognize(image: np.ndarray, lang: str, psm: int = 4, oem: int = 1) -> list[Line]:
     """OCR a page image into lines of words with boxes and confidences, in reading order."""
-    try:
-        data = pytesseract.image_to_data(
-            image, lang=lang, config=_config(psm, oem), output_type=pytesseract.Output.DICT
-        )
-    except pytesseract.TesseractError as exc:
-        raise OcrError(f"tesseract failed ({lang}): {exc.message.strip() or exc}") from exc
-    return lines_from_tsv(data, lang)
+    return lines_from_tsv(current_engine().words(image, lang, psm, oem), lang)
 
 
 def lines_from_tsv(data: dict[str, list], lang: str) -> list[Line]:

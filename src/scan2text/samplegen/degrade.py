@@ -204,6 +204,8 @@ def _punch_holes(page: np.ndarray, bed: float, s: float) -> np.ndarray:
     r = round(3 * px_mm)
     x = round(12 * px_mm)
     for cy in (h / 2 - 40 * px_mm, h / 2 + 40 * px_mm):
+        if not r < cy < h - r or x + r >= w:
+            continue  # a strip shorter than the hole spacing
         cv2.circle(page, (x, round(cy)), r + round(2 * s), float(page[round(cy), x] * 0.8), -1, cv2.LINE_AA)
         cv2.circle(page, (x, round(cy)), r, bed, -1, cv2.LINE_AA)
     return page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from scan2text.errors import CorrectionError
 from scan2text.models import Box, Line, Page, Word
@@ -101,7 +102,7 @@ class PagesMixin(StoreBase):
     def current_pages(self) -> list[Page]:
         """Every page's newest OCR with line corrections applied, in (image, frame) order."""
         with self._read() as db:
-            return [loaded.page for loaded in self._load(db)]
+            return [loaded.page for loaded in self._load(db, with_states=False)]
 
     def current_page(self, page_id: str) -> Page:
         return self.page_state(page_id).page
@@ -185,7 +186,7 @@ class PagesMixin(StoreBase):
                           corrected=r["corrected"], needs_review=r["needs_review"], approved=bool(r["approved"]))
                 for r in rows]
 
-    def _load(self, db: sqlite3.Connection, page_id: str | None = None) -> list[Loaded]:
+    def _load(self, db: sqlite3.Connection, page_id: str | None = None, with_states: bool = True) -> list[Loaded]:
         where, args = ("AND p.id = ?", (page_id,)) if page_id is not None else ("", ())
         pages = db.execute(
             f"""SELECT p.id, p.current_ocr, p.approved_by, p.approved_at, o.meta, o.run_id, r.input_dir
@@ -198,21 +199,23 @@ class PagesMixin(StoreBase):
             f"SELECT l.* FROM lines l JOIN pages p ON l.ocr_id = p.current_ocr WHERE 1 {where} ORDER BY l.seq", args
         ):
             lines.setdefault(row["ocr_id"], []).append(row)
-        words: dict[int, list[Word]] = {}
-        for row in db.execute(
-            f"""SELECT w.* FROM words w JOIN lines l ON w.line_row = l.id JOIN pages p ON l.ocr_id = p.current_ocr
+        words: dict[int, list[dict[str, Any]]] = {}
+        cur = db.cursor()
+        cur.row_factory = None  # plain tuples: this loop touches every word of the batch
+        for line_row, text, x, y, w, h, conf, flagged in cur.execute(
+            f"""SELECT w.line_row, w.text, w.x, w.y, w.w, w.h, w.conf, w.flagged
+                FROM words w JOIN lines l ON w.line_row = l.id JOIN pages p ON l.ocr_id = p.current_ocr
                 WHERE 1 {where} ORDER BY w.line_row, w.seq""",
             args,
         ):
-            words.setdefault(row["line_row"], []).append(Word(
-                text=row["text"], box=Box(x=row["x"], y=row["y"], w=row["w"], h=row["h"]), conf=row["conf"],
-                flagged=bool(row["flagged"]),
-            ))
+            words.setdefault(line_row, []).append(
+                {"text": text, "box": {"x": x, "y": y, "w": w, "h": h}, "conf": conf, "flagged": bool(flagged)}
+            )
         slots: dict[str, list[sqlite3.Row]] = {}
         for row in db.execute(f"SELECT s.* FROM line_slots s JOIN pages p ON p.id = s.page_id WHERE 1 {where}", args):
             slots.setdefault(row["page_id"], []).append(row)
         return [
-            merge(p, lines.get(p["current_ocr"], []), words, slots.get(p["id"], []))
+            merge(p, lines.get(p["current_ocr"], []), words, slots.get(p["id"], []), with_states)
             for p in pages
         ]
 

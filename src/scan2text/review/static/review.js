@@ -82,6 +82,7 @@
         input.value = data.text;
         delete input.dataset.theirs;
         row.classList.remove("needs-review", "conflict");
+        $(".line-msg", row).textContent = "";
         if (data.corrected) row.classList.add("corrected");
         row.classList.add("saved");
         setTimeout(() => row.classList.remove("saved"), 800);
@@ -95,6 +96,8 @@
         input.dataset.theirs = data.current_value ?? "";
         banner(`Not saved — ${data.error}. Their text: “${data.current_value ?? ""}”. Your text is still in the box: ` +
                "press Enter again to replace theirs with yours, or Esc to take theirs.", "conflict");
+        $(".line-msg", row).textContent = `Not saved: ${data.author || "someone"} changed this line to ` +
+          `“${data.current_value ?? ""}”. Enter = replace with yours · Esc = take theirs`;
         return false;
       }
       banner(`Line ${input.dataset.line} not saved: ${data.error || "error " + status}`, "error");
@@ -134,6 +137,7 @@
           delete input.dataset.theirs;
           rowOf(input).classList.remove("conflict");
           rowOf(input).classList.add("corrected");
+          $(".line-msg", rowOf(input)).textContent = "";
           if (!$(".line.conflict")) clearBanner();
         }
         input.value = input.dataset.saved;

@@ -1,0 +1,248 @@
+"""Ways of running Tesseract: a new `tesseract` process per call (pytesseract), or models kept loaded (tesserocr).
+
+Both answer with the same TSV-shaped word rows, so grouping into lines happens once, in `tesseract.lines_from_tsv`,
+whichever engine read the page. Both run the same tessdata and the same variables (`-c` on the command line,
+SetVariable in the library), so on the same Tesseract build they give the same words.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pytesseract
+
+from scan2text.errors import OcrError
+
+# One Tesseract thread per worker: page-level parallelism beats OpenMP inside one page, and OpenMP threads
+# fighting each other on 2 cores slow everything down. Set before tesserocr is imported: libgomp reads it once
+# when it is loaded.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+ENGINE_ENV = "SCAN2TEXT_ENGINE"
+DEFAULT_ENGINE = "pytesseract"
+ENGINE_NAMES = ("pytesseract", "tesserocr")
+DPI = 300  # we scale pages ourselves; the hint stops Tesseract guessing a resolution from missing metadata
+TSV_FIELDS = ("level", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height", "conf", "text")
+_WORD_LEVEL = 5
+
+
+class EngineUnavailableError(OcrError):
+    """The engine asked for cannot run here (its Python package is not installed, or no tessdata is found)."""
+
+
+@dataclass(frozen=True)
+class Osd:
+    rotate: int  # clockwise degrees that make the page upright
+    orientation_conf: float
+    script: str
+    script_conf: float
+
+
+class Engine(Protocol):
+    name: str
+
+    def version(self) -> str: ...
+
+    def languages(self) -> set[str]: ...
+
+    def osd(self, image: np.ndarray) -> Osd: ...
+
+    def words(self, image: np.ndarray, lang: str, psm: int, oem: int) -> dict[str, list[Any]]:
+        """Word rows shaped like pytesseract's image_to_data(output_type=DICT)."""
+        ...
+
+
+class PytesseractEngine:
+    """The `tesseract` command per call: simple and isolated, but every call starts a process and loads its models."""
+
+    name = "pytesseract"
+
+    def version(self) -> str:
+        return str(pytesseract.get_tesseract_version())
+
+    def languages(self) -> set[str]:
+        return set(pytesseract.get_languages(config=""))
+
+    def osd(self, image: np.ndarray) -> Osd:
+        try:
+            raw = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=20")
+        except pytesseract.TesseractError as exc:
+            raise OcrError(f"orientation detection failed: {exc.message.strip() or exc}") from exc
+        fields = dict(re.findall(r"^([^:\n]+):\s*(.+)$", raw, flags=re.M))
+        return Osd(
+            rotate=int(fields.get("Rotate", 0)),
+            orientation_conf=float(fields.get("Orientation confidence", 0.0)),
+            script=fields.get("Script", "").strip(),
+            script_conf=float(fields.get("Script confidence", 0.0)),
+        )
+
+    def words(self, image: np.ndarray, lang: str, psm: int, oem: int) -> dict[str, list[Any]]:
+        # preserve_interword_spaces keeps typewriter spacing from collapsing
+        config = f"--psm {psm} --oem {oem} -c preserve_interword_spaces=1 --dpi {DPI}"
+        try:
+            return pytesseract.image_to_data(image, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+        except pytesseract.TesseractError as exc:
+            raise OcrError(f"tesseract failed ({lang}): {exc.message.strip() or exc}") from exc
+
+
+class TesserocrEngine:
+    """libtesseract in-process with models kept loaded: one API per (language, OEM) per thread.
+
+    A TessBaseAPI is not safe to share between threads, so each page worker thread gets its own, cached in
+    thread-local storage and freed with the thread. The page segmentation mode is set per call rather than
+    keyed, which halves the models held in memory (main pass psm 4, script and second passes psm 6).
+    """
+
+    name = "tesserocr"
+
+    def __init__(self) -> None:
+        try:
+            import tesserocr
+        except ImportError as exc:
+            raise EngineUnavailableError(
+                "engine 'tesserocr' needs the tesserocr package: pip install scan2text[tesserocr] "
+                "(it builds against the system libtesseract: apt-get install libtesseract-dev libleptonica-dev "
+                "pkg-config)"
+            ) from exc
+        self._tr = tesserocr
+        self.tessdata = self._tessdata()
+        self._local = threading.local()
+        cli = _cli_version()
+        if cli and cli != self.version():
+            warnings.warn(
+                f"tesserocr runs Tesseract {self.version()} but the tesseract command is {cli}; readings may differ "
+                "from the default engine (build tesserocr from source: pip install --no-binary tesserocr tesserocr)",
+                stacklevel=2,
+            )
+
+    def _tessdata(self) -> str:
+        path, langs = self._tr.get_languages()
+        if langs:
+            return str(path)
+        # A binary wheel bundles its own libtesseract whose default tessdata path is empty: use the system's.
+        path = _cli_tessdata()
+        if path is None or not self._tr.get_languages(path)[1]:
+            raise EngineUnavailableError(f"engine 'tesserocr' finds no Tesseract models (looked in {path or './'})")
+        return path
+
+    def version(self) -> str:
+        first = self._tr.tesseract_version().splitlines()[0]  # "tesseract 5.3.0"
+        return first.split()[-1]
+
+    def languages(self) -> set[str]:
+        return set(self._tr.get_languages(self.tessdata)[1])
+
+    def _api(self, lang: str, oem: int) -> Any:
+        apis: dict[tuple[str, int], Any] = self._local.__dict__.setdefault("apis", {})
+        api = apis.get((lang, oem))
+        if api is None:
+            try:
+                api = self._tr.PyTessBaseAPI(path=self.tessdata, lang=lang, oem=oem)
+            except RuntimeError as exc:
+                raise OcrError(f"tesseract failed ({lang}): cannot load the model from {self.tessdata}: {exc}") from exc
+            # the same variables the command line gets from -c and --dpi
+            api.SetVariable("preserve_interword_spaces", "1")
+            api.SetVariable("user_defined_dpi", str(DPI))
+            if lang == "osd":
+                api.SetVariable("min_characters_to_try", "20")
+            apis[(lang, oem)] = api
+        return api
+
+    def _set_image(self, api: Any, image: np.ndarray) -> bytes:
+        pixels = np.ascontiguousarray(image, dtype=np.uint8)
+        if pixels.ndim not in (2, 3):
+            raise OcrError(f"cannot read an image of shape {pixels.shape}")
+        height, width = pixels.shape[:2]
+        depth = 1 if pixels.ndim == 2 else pixels.shape[2]
+        data = pixels.tobytes()
+        # raw pixels, no PNG/BMP round trip; Tesseract does not copy them, so the caller keeps `data` alive
+        api.SetImageBytes(data, width, height, depth, width * depth)
+        return data
+
+    def osd(self, image: np.ndarray) -> Osd:
+        # legacy-only osd model: default OEM, psm 0 (OSD_ONLY) as `tesseract --psm 0` does
+        api = self._api("osd", int(self._tr.OEM.DEFAULT))
+        api.SetPageSegMode(self._tr.PSM.OSD_ONLY)
+        try:
+            _keep = self._set_image(api, image)
+            found = api.DetectOrientationScript()
+        except RuntimeError as exc:
+            raise OcrError(f"orientation detection failed: {exc}") from exc
+        finally:
+            api.Clear()
+        if not found:
+            raise OcrError("orientation detection failed: too few characters to decide")
+        return Osd(
+            rotate=(360 - int(found["orient_deg"])) % 360,  # Tesseract reports how the page is turned
+            orientation_conf=float(found["orient_conf"]),
+            script=str(found["script_name"]),
+            script_conf=float(found["script_conf"]),
+        )
+
+    def words(self, image: np.ndarray, lang: str, psm: int, oem: int) -> dict[str, list[Any]]:
+        ril = self._tr.RIL
+        api = self._api(lang, oem)
+        api.SetPageSegMode(psm)
+        rows: dict[str, list[Any]] = {field: [] for field in TSV_FIELDS}
+        try:
+            _keep = self._set_image(api, image)
+            if not api.Recognize():
+                raise OcrError(f"tesseract failed ({lang}): recognition did not complete")
+            it = api.GetIterator()
+            block = par = line = word = 0
+            # numbered exactly as Tesseract's own TSV renderer numbers them, so lines group the same way
+            while it is not None and not it.Empty(ril.BLOCK):
+                if not it.Empty(ril.WORD):
+                    if it.IsAtBeginningOf(ril.BLOCK):
+                        block, par, line, word = block + 1, 0, 0, 0
+                    if it.IsAtBeginningOf(ril.PARA):
+                        par, line, word = par + 1, 0, 0
+                    if it.IsAtBeginningOf(ril.TEXTLINE):
+                        line, word = line + 1, 0
+                    word += 1
+                    left, top, right, bottom = it.BoundingBox(ril.WORD)
+                    # whole numbers, as the TSV renderer of Tesseract 5.3 prints them
+                    values = (_WORD_LEVEL, block, par, line, word, left, top, right - left, bottom - top,
+                              int(it.Confidence(ril.WORD)), it.GetUTF8Text(ril.WORD) or "")
+                    for field, value in zip(TSV_FIELDS, values, strict=True):
+                        rows[field].append(value)
+                if not it.Next(ril.WORD):
+                    break
+        except RuntimeError as exc:
+            raise OcrError(f"tesseract failed ({lang}): {exc}") from exc
+        finally:
+            api.Clear()  # drop the page's results and the pointer to its pixels; the model stays loaded
+        return rows
+
+
+def make_engine(name: str) -> Engine:
+    if name == "pytesseract":
+        return PytesseractEngine()
+    if name == "tesserocr":
+        return TesserocrEngine()
+    choices = ", ".join(ENGINE_NAMES)
+    raise EngineUnavailableError(f"unknown OCR engine {name!r} (set by use_engine or ${ENGINE_ENV}); choose {choices}")
+
+
+def _cli_version() -> str | None:
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except (pytesseract.TesseractNotFoundError, OSError):
+        return None
+
+
+def _cli_tessdata() -> str | None:
+    try:
+        out = subprocess.run([pytesseract.pytesseract.tesseract_cmd, "--list-langs"], capture_output=True,
+                             text=True, check=False, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r'"([^"]+)"', out)
+    return match.group(1) if match else None
