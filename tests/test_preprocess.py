@@ -83,7 +83,7 @@ def test_deskew_on_a_short_page_with_a_signature_and_a_stamp() -> None:
     img = page(ENG[2:5], "eng", height_in=3.0)
     rng = np.random.default_rng(5)
     # a scrawled signature and a round stamp, both bigger and more slanted than any typed line
-    pts = np.cumsum(rng.normal(0, 9, (40, 2)), axis=0) + [260, 330]
+    pts = np.cumsum(rng.normal(0, 9, (40, 2)), axis=0) + np.array([260, 330])
     cv2.polylines(img, [pts.astype(np.int32)], False, 40, 3)
     cv2.circle(img, (560, 330), 70, 60, 4)
     cv2.putText(img, "APPROVED", (500, 338), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 60, 2)

@@ -163,6 +163,65 @@ def evaluate_cmd(
     print(format_table(evaluate(records, expected)))
 
 
+@app.command()
+def review(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of a run")],
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless behind a proxy")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8765,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open a browser tab")] = True,
+) -> None:
+    """Start the review app: correct lines and record fields in the browser; corrections survive re-runs."""
+    from scan2text.review.app import serve
+
+    _require_store(out_dir)
+    serve(out_dir, host=host, port=port, open_browser=browser)
+
+
+@app.command("export")
+def export_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of a run")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, page (PAGE-XML 2019), alto (v4), hocr, txt")],
+    to: Annotated[Path, typer.Option("--to", help="Folder to write the export into")],
+) -> None:
+    """Export pages and records with every correction applied; boxes in original-image pixels."""
+    from scan2text.export import export
+
+    _require_store(out_dir)
+    try:
+        written = export(out_dir, fmt, to)
+    except Scan2TextError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    err.print(f"{len(written)} files written to {to}", highlight=False)
+
+
+@app.command("import")
+def import_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of a run")],
+    files: Annotated[list[Path], typer.Argument(help="PAGE-XML files edited in Transkribus, eScriptorium or by hand")],
+    author: Annotated[str, typer.Option(help="Who made the corrections")] = os.environ.get("USER", "import"),
+) -> None:
+    """Record the line changes in PAGE-XML files as corrections; a bad file is refused whole."""
+    from scan2text.importer import import_files
+
+    _require_store(out_dir)
+    report = import_files(out_dir, files, author)
+    for f in report.files:
+        if f.status == "refused":
+            err.print(f"[red]refused:[/] {f.path}: {f.reason}", highlight=False)
+        else:
+            err.print(f"{f.status}: {f.path} ({f.changed} lines changed)", highlight=False)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_PAGES_FAILED)
+
+
+def _require_store(out_dir: Path) -> None:
+    from scan2text.outputs import DB_FILE
+
+    if not (out_dir / DB_FILE).is_file():
+        err.print(f"[red]error:[/] {out_dir}: no {DB_FILE} here; is it the --out folder of `scan2text run`?")
+        raise typer.Exit(EXIT_USAGE)
+
+
 bench_app = typer.Typer(help="Benchmarks that print measured figures.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 

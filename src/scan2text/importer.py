@@ -59,6 +59,9 @@ class _XmlLine(BaseModel):
     id: str
     text: str
     rect: Rect
+    # The line's words joined, when they disagree with its own TextEquiv: an editor that edits
+    # words (ours, hand edits of our export) leaves the line-level text as it was.
+    words_text: str | None = None
 
 
 def import_files(out_dir: Path | str, files: list[Path] | list[str], author: str) -> ImportReport:
@@ -102,7 +105,9 @@ def _import_one(store: Store, out_dir: Path, file: Path, author: str) -> ImportF
         for i, xml_line in enumerate(xml_lines):
             current = versions[matched[i]]
             if xml_line.text == unicodedata.normalize("NFC", current.text):
-                continue
+                if not xml_line.words_text:
+                    continue
+                xml_line = xml_line.model_copy(update={"text": xml_line.words_text})
             if xml_line.text in _earlier_texts(store, page.id, current):
                 # The file still has what the line said when it was exported; the newer text
                 # (a reviewer's correction since) wins over an untouched line.
@@ -191,7 +196,10 @@ def _lines(page_el: etree._Element, ns: str, sx: float, sy: float) -> list[_XmlL
         text = _text(el, ns)
         if text is None:
             continue  # nothing to say about this line's text
-        out.append(_XmlLine(id=line_id, text=unicodedata.normalize("NFC", text.strip()), rect=bounds(points)))
+        text = unicodedata.normalize("NFC", text.strip())
+        words = [_text(w, ns) for w in el.findall(f"{{{ns}}}Word")]
+        joined = unicodedata.normalize("NFC", " ".join(w.strip() for w in words if w)) if words else None
+        out.append(_XmlLine(id=line_id, text=text, rect=bounds(points), words_text=joined if joined != text else None))
     return out
 
 

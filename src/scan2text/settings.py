@@ -24,7 +24,9 @@ class PreprocessSettings(_Section):
     max_skew: float = Field(10.0, description="Largest skew searched, degrees")
     remove_borders: bool = True
     crop_margin: float = Field(2.0, description="White margin kept around the text after cropping, in x-heights")
-    normalize_light: bool = Field(True, description="Divide out uneven lighting before binarising")
+    normalize_light: bool = Field(
+        True, description="Flatten the background (uneven light, stains, show-through) and darken faded ink"
+    )
     binarize: Literal["sauvola", "otsu", "none"] = "sauvola"
     sauvola_window: int = 31
     sauvola_k: float = 0.2

@@ -50,6 +50,7 @@ class PageResult(BaseModel):
     raw_words: EditCounts
     raw_lost: float
     chars: EditCounts
+    chars_folded: EditCounts
     words: EditCounts
     lost: float
     skew_found: float
@@ -102,6 +103,20 @@ def normalize_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# Typographic look-alikes the OCR models do not tell apart (en/em dashes, ellipsis, curly quotes, Armenian
+# full stop and comma vs colon and backtick). Folding them gives a second CER that isolates what the image
+# does to the reading from how a model spells punctuation — the post-OCR fixes are another stage's job.
+_FOLD = str.maketrans({
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "’": "'", "‘": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+    "։": ":", "՝": "`", "…": "...",
+})
+
+
+def fold_typography(text: str) -> str:
+    return text.translate(_FOLD)
+
+
 def words_lost(reference: str, hypothesis: str) -> float:
     """Share of ground-truth words (as a multiset) that appear nowhere in the hypothesis."""
     ref = Counter(tokens(reference))
@@ -141,7 +156,8 @@ def bench_page(root: Path, page: BenchPage, settings: PreprocessSettings, psm: i
     return PageResult(
         page=page,
         raw_chars=edit_counts(gt, raw_text), raw_words=word_counts(gt, raw_text), raw_lost=words_lost(gt, raw_text),
-        chars=edit_counts(gt, text), words=word_counts(gt, text), lost=words_lost(gt, text),
+        chars=edit_counts(gt, text), chars_folded=edit_counts(fold_typography(gt), fold_typography(text)),
+        words=word_counts(gt, text), lost=words_lost(gt, text),
         skew_found=report.skew_angle, orientation_found=report.orientation.angle,
         preprocess_seconds=report.seconds, raw_ocr_seconds=raw_seconds, ocr_seconds=seconds,
         preprocess_cpu=pre_cpu, ocr_cpu=ocr_cpu,
@@ -191,6 +207,7 @@ def _row(label: str, rs: list[PageResult], raw: bool) -> list[str]:
     cells += [
         _pct(_median(r.chars.rate for r in rs)), _pct(max(r.chars.rate for r in rs)),
         _pct(sum((r.chars for r in rs), EditCounts()).rate),
+        _pct(_median(r.chars_folded.rate for r in rs)), _pct(max(r.chars_folded.rate for r in rs)),
         _pct(_median(r.words.rate for r in rs)), _pct(_median(r.lost for r in rs)),
         f"{max(skew):.3f}" if skew else "-",
         f"{sum(orient)}/{len(orient)}" if orient else "-",
@@ -207,15 +224,16 @@ def format_table(results: list[PageResult], raw: bool = True) -> str:
     """Per language × level rows plus an overall row.
 
     Rates are percent, medians per page unless named: CERmax is the worst page, CERsum the pooled rate
-    (summed edits over summed length), lost the share of ground-truth words missing from the output.
+    (summed edits over summed length), CERf/CERfmax the same with typographic look-alikes folded
+    (`fold_typography`), lost the share of ground-truth words missing from the output.
     Seconds are medians per page, wall clock (pre_s, ocr_s) and CPU (pre_cpu, ocr_cpu, Tesseract included);
     pre%ocr is total preprocessing CPU over total OCR CPU.
     """
     head = ["lang/level", "pages"]
     if raw:
         head += ["rawCER", "rawCERsum", "rawWER", "rawLost"]
-    head += ["CER", "CERmax", "CERsum", "WER", "lost", "skewErrMax", "orient", "pre_s", "ocr_s", "pre_cpu",
-             "ocr_cpu", "pre%ocr"]
+    head += ["CER", "CERmax", "CERsum", "CERf", "CERfmax", "WER", "lost", "skewErrMax", "orient",
+             "pre_s", "ocr_s", "pre_cpu", "ocr_cpu", "pre%ocr"]
     groups: dict[str, list[PageResult]] = {}
     for r in results:
         groups.setdefault(f"{r.page.language}/{r.page.level}", []).append(r)

@@ -147,11 +147,12 @@ class TesserocrEngine:
                 api = self._tr.PyTessBaseAPI(path=self.tessdata, lang=lang, oem=oem)
             except RuntimeError as exc:
                 raise OcrError(f"tesseract failed ({lang}): cannot load the model from {self.tessdata}: {exc}") from exc
-            # the same variables the command line gets from -c and --dpi
-            api.SetVariable("preserve_interword_spaces", "1")
-            api.SetVariable("user_defined_dpi", str(DPI))
+            # the same variables the command line gets from -c and --dpi (OSD runs without a DPI hint there too)
             if lang == "osd":
                 api.SetVariable("min_characters_to_try", "20")
+            else:
+                api.SetVariable("preserve_interword_spaces", "1")
+                api.SetVariable("user_defined_dpi", str(DPI))
             apis[(lang, oem)] = api
         return api
 
@@ -181,9 +182,9 @@ class TesserocrEngine:
             raise OcrError("orientation detection failed: too few characters to decide")
         return Osd(
             rotate=(360 - int(found["orient_deg"])) % 360,  # Tesseract reports how the page is turned
-            orientation_conf=float(found["orient_conf"]),
+            orientation_conf=round(float(found["orient_conf"]), 2),  # as the command prints them
             script=str(found["script_name"]),
-            script_conf=float(found["script_conf"]),
+            script_conf=round(float(found["script_conf"]), 2),
         )
 
     def words(self, image: np.ndarray, lang: str, psm: int, oem: int) -> dict[str, list[Any]]:

@@ -52,6 +52,42 @@ def normalize_background(gray: np.ndarray, xheight: float) -> np.ndarray:
     return cv2.divide(gray, bg, scale=255.0)
 
 
+def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2) -> np.ndarray:
+    """Keep only thin dark strokes on a white page: a morphological black-hat, contrast-normalised.
+
+    The black-hat (closing minus image) with a square about half an x-height wide measures how much darker
+    each pixel is than its surroundings *at stroke scale*. Typed strokes are thin and sharp and keep their
+    full depth; what is wide or blurred loses it: uneven light, yellowed paper, stains, the scan bed and,
+    most of all, show-through of the other side, which reaches the front through the paper blurred.
+    Depths are then stretched so the darkest stroke cores (99.9th percentile) are black — which also
+    darkens faded ribbon ink — and depths below `floor` of that (what show-through and paper grain keep)
+    become white.
+    """
+    k = max(3, round(0.5 * xheight) | 1)
+    depth = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    sample = depth[:: max(1, depth.shape[0] // 700), :: max(1, depth.shape[1] // 700)]
+    level = max(float(np.percentile(sample, 99.9)), 24.0)
+    low = floor * level
+    alpha = 255.0 / max(level - low, 1.0)
+    # subtract first: convertScaleAbs takes absolute values, so a negative beta would darken the paper
+    return cv2.subtract(255, cv2.convertScaleAbs(cv2.subtract(depth, round(low)), alpha=alpha))
+
+
+def stretch_ink(gray: np.ndarray, percentile: float = 1.0, max_gain: float = 3.0) -> np.ndarray:
+    """Darken faded ink: map the darkest `percentile` % of a white-background image to black, linearly.
+
+    Worn ribbons leave text at 60-70 % of the paper brightness; Sauvola (and Tesseract's own Otsu) then
+    lose thin strokes. The gain is capped so a blank page's paper texture is not blown up into specks.
+    """
+    sample = gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)]
+    ink = float(np.percentile(sample, percentile))
+    gain = min(max_gain, 255.0 / max(255.0 - ink, 1.0))
+    if gain <= 1.05:
+        return gray
+    lut = np.clip(255.0 - (255.0 - np.arange(256)) * gain, 0, 255).astype(np.uint8)
+    return cv2.LUT(gray, lut)
+
+
 def sauvola_threshold(gray: np.ndarray, window: int, k: float, r: float = 128.0) -> np.ndarray:
     """Per-pixel Sauvola threshold T = m·(1 + k·(s/R − 1)), rounded up to uint8 (gray < T ⇔ gray < ⌈T⌉).
 

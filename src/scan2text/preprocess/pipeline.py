@@ -16,7 +16,7 @@ import numpy as np
 from scan2text.errors import PreprocessError
 from scan2text.models import Box, OrientationResult, PreprocessReport
 from scan2text.preprocess import borders, geometry
-from scan2text.preprocess.binarize import normalize_background, otsu, sauvola, to_gray
+from scan2text.preprocess.binarize import flatten, normalize_background, otsu, sauvola, to_gray
 from scan2text.preprocess.deskew import find_skew
 from scan2text.preprocess.orientation import (
     LAYOUT_MIN_LINES,
@@ -200,8 +200,8 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
     out = geometry.warp(src, m, plan.size, fill=sv.paper)
     xh = (plan.xheight or 10.0) * plan.scale
     if settings.normalize_light:
-        out = normalize_background(out, xh)
-        plan.steps.append("light: background divided out")
+        out = flatten(out, xh)
+        plan.steps.append("background: flattened (stroke-scale black-hat)")
     if settings.remove_borders and sv.border.any():
         bed = geometry.warp(sv.border.astype(np.uint8), plan.matrix @ sv.to_original, plan.size, 0, nearest=True)
         out[bed > 0] = 255

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from scan2text.preprocess import borders, geometry
-from scan2text.preprocess.binarize import normalize_background, paper_level, sauvola
+from scan2text.preprocess.binarize import flatten, paper_level
 from scan2text.preprocess.scale import rough_size
 
 # Long side of the analysis copy: letters stay ~8-12 px tall on a full page at any scan resolution.
@@ -48,9 +48,9 @@ def survey(gray: np.ndarray, find_borders: bool) -> Survey:
     # before the letters are measured, assume a full page of typescript (~160 letter heights tall)
     guess = max(4.0, max(aw, ah) / 160.0)
     border = borders.scan_bed_mask(small, paper, guess) if find_borders else np.zeros((ah, aw), bool)
-    norm = normalize_background(small, guess)
-    norm[border] = 255
-    ink = sauvola(norm, int(2 * guess) | 1, 0.25)
+    flat = flatten(small, guess)
+    flat[border] = 255
+    ink = cv2.compare(flat, 160, cv2.CMP_LT)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     stats = stats[1:]
     rough = rough_size(stats, max_size=min(aw, ah) / 10.0)

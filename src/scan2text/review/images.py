@@ -68,8 +68,13 @@ def clean_path(out_dir: Path, state: PageState) -> Path | None:
 
 
 def original_path(state: PageState) -> Path | None:
-    path = Path(state.input_dir) / state.page.image
-    return path if path.is_file() else None
+    """Where the page's original is: under the run's input folder, or the input itself when a run
+    was given a single file."""
+    given = Path(state.input_dir)
+    for path in (given / state.page.image, given, given.parent / state.page.image):
+        if path.is_file() and path.name == Path(state.page.image).name:
+            return path
+    return None
 
 
 def original_png(path: Path, frame: int) -> bytes:

@@ -130,8 +130,9 @@ def doc_lines(doc: Doc) -> list[str]:
         out += _wrap(part)
     if header:
         out.append("")
-    for par in doc.body:
-        out += _body_paragraph(par)
+    for n, par in enumerate(doc.body):
+        # A tail opens mid-sentence, so its first line carries no paragraph indent.
+        out += _wrap(par) if n == 0 and doc.title is None else _body_paragraph(par)
         out.append("")
     if doc.signature:
         # Signatures share one indent, pulled left so the longest title still fits the line.

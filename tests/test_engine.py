@@ -1,0 +1,120 @@
+"""OCR engines: tesserocr (models kept loaded) reads exactly what the default pytesseract engine reads."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from scan2text.errors import OcrError
+from scan2text.models import Line
+from scan2text.ocr import tesseract
+from scan2text.ocr.engines import ENGINE_ENV, Engine, EngineUnavailableError, PytesseractEngine, TesserocrEngine
+
+MONO = "/usr/share/fonts/truetype/freefont/FreeMono.ttf"
+PAGE = [
+    "Telegram from the Minister of Foreign Affairs",
+    "Yerevan,   May 3, 1920.   No. 2800",
+    "Телеграмма министра иностранных дел",
+    "The government proposes to open talks",
+]
+
+
+def render(lines: list[str], size: int = 40) -> np.ndarray:
+    img = Image.new("L", (1300, 100 + 70 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for n, text in enumerate(lines):
+        draw.text((60, 50 + 70 * n), text, font=ImageFont.truetype(MONO, size), fill=0)
+    return np.asarray(img)
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    return render(PAGE)
+
+
+@pytest.fixture(scope="module")
+def engines() -> dict[str, Engine]:
+    return {"pytesseract": PytesseractEngine(), "tesserocr": TesserocrEngine()}
+
+
+@pytest.fixture
+def restore_engine() -> Iterator[None]:
+    before = tesseract._engine
+    yield
+    tesseract._engine = before
+
+
+def read(engine: Engine, image: np.ndarray, lang: str, psm: int) -> list[Line]:
+    return tesseract.lines_from_tsv(engine.words(image, lang, psm, 1), lang)
+
+
+def assert_same_reading(a: list[Line], b: list[Line], px: int = 2) -> None:
+    assert [ln.text for ln in a] == [ln.text for ln in b]
+    for la, lb in zip(a, b, strict=True):
+        assert [w.text for w in la.words] == [w.text for w in lb.words]
+        for wa, wb in zip(la.words, lb.words, strict=True):
+            da = np.array([wa.box.x, wa.box.y, wa.box.w, wa.box.h])
+            db = np.array([wb.box.x, wb.box.y, wb.box.w, wb.box.h])
+            assert np.abs(da - db).max() <= px, (wa, wb)
+            assert abs(wa.conf - wb.conf) <= 1.0, (wa, wb)
+
+
+@pytest.mark.parametrize(("lang", "psm"), [("eng+rus", 4), ("eng", 6)])
+def test_both_engines_read_the_same_lines_words_and_boxes(page, engines, lang, psm):
+    ours = read(engines["pytesseract"], page, lang, psm)
+    theirs = read(engines["tesserocr"], page, lang, psm)
+    assert len(ours) == len(PAGE)
+    assert ours[0].text == PAGE[0]  # a real reading, not two agreeing empty results
+    assert_same_reading(ours, theirs)
+
+
+def test_orientation_agrees_on_a_turned_page(engines):
+    image = np.ascontiguousarray(np.rot90(render(PAGE[:2] + PAGE[3:] * 2)))  # turned a quarter anticlockwise
+    found = {name: engine.osd(image) for name, engine in engines.items()}
+    assert found["pytesseract"] == found["tesserocr"]
+    assert found["tesserocr"].rotate == 90 and found["tesserocr"].script == "Latin"
+
+
+def test_blank_page_reads_as_nothing_and_osd_refuses_it(engines):
+    blank = np.full((200, 400), 255, dtype=np.uint8)
+    for engine in engines.values():
+        assert read(engine, blank, "eng", 4) == []
+        with pytest.raises(OcrError, match="orientation detection failed"):
+            engine.osd(blank)
+
+
+def test_threads_each_get_their_own_api_and_read_like_one_thread(page, engines):
+    engine = engines["tesserocr"]
+    other = render(PAGE[::-1])
+    serial = [read(engine, image, "eng+rus", 4) for image in (page, other)]
+    with ThreadPoolExecutor(2) as pool:
+        parallel = list(pool.map(lambda image: read(engine, image, "eng+rus", 4), [page, other, page, other]))
+    for got, want in zip(parallel, serial * 2, strict=True):
+        assert got == want
+
+
+def test_environment_picks_the_engine_and_recognize_uses_it(page, monkeypatch, restore_engine):
+    monkeypatch.setenv(ENGINE_ENV, "tesserocr")
+    tesseract._engine = None
+    assert tesseract.current_engine().name == "tesserocr"
+    lines = tesseract.recognize(page, "eng+rus")
+    assert lines[0].text == PAGE[0]
+    assert tesseract.version() == PytesseractEngine().version()  # same Tesseract build as the command
+    assert tesseract.use_engine("pytesseract").name == "pytesseract"
+    assert tesseract.recognize(page, "eng+rus") == lines
+
+
+def test_unknown_engine_is_refused_by_name(restore_engine):
+    with pytest.raises(EngineUnavailableError, match=r"'tesserac'.*pytesseract, tesserocr"):
+        tesseract.use_engine("tesserac")
+
+
+def test_missing_tesserocr_names_the_extra_to_install(monkeypatch, restore_engine):
+    monkeypatch.setitem(sys.modules, "tesserocr", None)  # what `import tesserocr` sees when it is not installed
+    with pytest.raises(EngineUnavailableError, match=r"pip install scan2text\[tesserocr\]"):
+        tesseract.use_engine("tesserocr")
