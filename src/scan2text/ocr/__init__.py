@@ -10,6 +10,7 @@ from pydantic import Field
 from scan2text.errors import BlankPageError
 from scan2text.models import Box, Line, Model, Word
 from scan2text.ocr import tesseract
+from scan2text.ocr.restore import restore_lines
 from scan2text.ocr.script import LANG_SCRIPT, SCRIPT_LANG, choose_language, detect_script
 from scan2text.settings import OcrSettings
 
@@ -37,6 +38,7 @@ def ocr_page(image: np.ndarray, settings: OcrSettings) -> OcrResult:
     replaced = 0
     if settings.lang == "auto":
         lines, replaced = second_pass(image, lines, lang, settings)
+    lines = restore_lines(lines)
     for line in lines:
         for word in line.words:
             word.flagged = word.conf < settings.low_conf

@@ -1,9 +1,9 @@
-"""Grey-level clean-up and adaptive binarisation.
+"""Grey-level clean-up and binarisation.
 
-Uneven light, yellowed paper and faded ribbon ink are handled in two stages: the paper brightness is
-estimated with a large-kernel grey dilation (a max filter removes the dark strokes) on a reduced copy and
-divided out, then a Sauvola threshold adapts to what is left. Everything runs through OpenCV box filters on
-whole arrays; there is no per-pixel Python.
+`flatten` removes everything that is not a thin dark stroke (uneven light, paper tone, stains, the scan bed,
+show-through) and darkens faded ink; what it returns is a greyscale page on pure white, which Tesseract's
+LSTM reads better than any binarisation we measured (see docs in `scan2text.bench.quality`). Sauvola and
+Otsu remain for callers who want a binary page. Everything runs through whole-array OpenCV operations.
 """
 
 from __future__ import annotations
@@ -35,23 +35,6 @@ def paper_level(gray: np.ndarray) -> int:
     return int(np.percentile(sample, 90))
 
 
-def normalize_background(gray: np.ndarray, xheight: float) -> np.ndarray:
-    """Divide out the paper brightness so the page background is flat white (uint8 in, uint8 out).
-
-    The background is estimated on a copy reduced until the x-height is ~3 px, where a 7x7 max filter
-    (≈ 2-3 letter widths) wipes out strokes and a median filter then smooths the paper texture; the
-    estimate is scaled back up. Dark regions wider than the kernel (a scan-bed border) become their own
-    background and turn light; the border step removes them separately.
-    """
-    h, w = gray.shape
-    factor = min(1.0, 3.0 / max(xheight, 1.0))
-    small = cv2.resize(gray, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
-    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
-    bg = cv2.medianBlur(bg, 5)
-    bg = np.maximum(cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR), 1)
-    return cv2.divide(gray, bg, scale=255.0)
-
-
 def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2) -> np.ndarray:
     """Keep only thin dark strokes on a white page: a morphological black-hat, contrast-normalised.
 
@@ -71,21 +54,6 @@ def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2) -> np.ndarray:
     alpha = 255.0 / max(level - low, 1.0)
     # subtract first: convertScaleAbs takes absolute values, so a negative beta would darken the paper
     return cv2.subtract(255, cv2.convertScaleAbs(cv2.subtract(depth, round(low)), alpha=alpha))
-
-
-def stretch_ink(gray: np.ndarray, percentile: float = 1.0, max_gain: float = 3.0) -> np.ndarray:
-    """Darken faded ink: map the darkest `percentile` % of a white-background image to black, linearly.
-
-    Worn ribbons leave text at 60-70 % of the paper brightness; Sauvola (and Tesseract's own Otsu) then
-    lose thin strokes. The gain is capped so a blank page's paper texture is not blown up into specks.
-    """
-    sample = gray[:: max(1, gray.shape[0] // 400), :: max(1, gray.shape[1] // 400)]
-    ink = float(np.percentile(sample, percentile))
-    gain = min(max_gain, 255.0 / max(255.0 - ink, 1.0))
-    if gain <= 1.05:
-        return gray
-    lut = np.clip(255.0 - (255.0 - np.arange(256)) * gain, 0, 255).astype(np.uint8)
-    return cv2.LUT(gray, lut)
 
 
 def sauvola_threshold(gray: np.ndarray, window: int, k: float, r: float = 128.0) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 from scan2text.errors import PreprocessError
 from scan2text.models import Box, OrientationResult, PreprocessReport
 from scan2text.preprocess import borders, geometry
-from scan2text.preprocess.binarize import flatten, normalize_background, otsu, sauvola, to_gray
+from scan2text.preprocess.binarize import flatten, otsu, sauvola, to_gray
 from scan2text.preprocess.deskew import find_skew
 from scan2text.preprocess.orientation import (
     LAYOUT_MIN_LINES,
@@ -186,7 +186,7 @@ def _strip(gray: np.ndarray, sv: Survey, plan: _Plan, lines: TextLines, fx: np.n
     k = STRIP_XHEIGHT / xh
     strip_m = geometry.scale(k) @ geometry.translate(-x0, -y0) @ plan.matrix
     strip = geometry.warp(gray, strip_m, (max(8, round(sw * k)), max(8, round(sh * k))), fill=sv.paper)
-    return normalize_background(strip, STRIP_XHEIGHT)
+    return flatten(strip, STRIP_XHEIGHT)
 
 
 def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSettings) -> np.ndarray:
@@ -200,29 +200,33 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
     out = geometry.warp(src, m, plan.size, fill=sv.paper)
     xh = (plan.xheight or 10.0) * plan.scale
     if settings.normalize_light:
+        # the black-hat also wipes the scan bed and punch holes: they are far wider than a stroke
         out = flatten(out, xh)
         plan.steps.append("background: flattened (stroke-scale black-hat)")
-    if settings.remove_borders and sv.border.any():
+    elif settings.remove_borders and sv.border.any():
         bed = geometry.warp(sv.border.astype(np.uint8), plan.matrix @ sv.to_original, plan.size, 0, nearest=True)
         out[bed > 0] = 255
-    if settings.binarize == "none" and not settings.despeckle:
+    ink = None
+    if settings.binarize == "otsu":
+        ink = otsu(out)
+        plan.steps.append("binarize: otsu")
+    elif settings.binarize == "sauvola":
+        window = settings.sauvola_window
+        if not settings.rescale:
+            window = round(window * xh / settings.target_xheight)
+        ink = sauvola(out, window, settings.sauvola_k)
+        plan.steps.append(f"binarize: sauvola window={window | 1} k={settings.sauvola_k}")
+    if settings.despeckle:
+        # on a flattened page the paper is pure white, so a fixed level finds the ink for the speck test
+        found = ink if ink is not None else cv2.compare(out, 160, cv2.CMP_LT) if settings.normalize_light else otsu(out)
+        specks, count = borders.speck_mask(found, xh)
+        plan.steps.append(f"despeckle: {count} speck(s) removed")
+        if specks is not None:
+            if ink is not None:
+                ink[specks > 0] = 0
+            else:
+                out[specks > 0] = 255
+    if ink is None:
         plan.steps.append("binarize: none (greyscale kept)")
         return out
-    window = settings.sauvola_window
-    if not settings.rescale:
-        window = round(window * xh / settings.target_xheight)
-    ink = otsu(out) if settings.binarize == "otsu" else sauvola(out, window, settings.sauvola_k)
-    if settings.binarize != "none":
-        plan.steps.append(
-            "binarize: otsu" if settings.binarize == "otsu"
-            else f"binarize: sauvola window={window | 1} k={settings.sauvola_k}"
-        )
-    if settings.despeckle:
-        clean, specks = borders.despeckle(ink, xh)
-        plan.steps.append(f"despeckle: {specks} speck(s) removed")
-        if settings.binarize == "none":
-            out[(ink > 0) & (clean == 0)] = 255
-            plan.steps.append("binarize: none (greyscale kept)")
-            return out
-        ink = clean
-    return 255 - ink
+    return cv2.bitwise_not(ink)
