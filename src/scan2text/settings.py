@@ -27,6 +27,12 @@ class PreprocessSettings(_Section):
     normalize_light: bool = Field(
         True, description="Flatten the background (uneven light, stains, show-through) and darken faded ink"
     )
+    stroke_width: float = Field(
+        0.5, description="Widest dark structure kept as ink by the flattening, in x-heights"
+    )
+    ink_floor: float = Field(
+        0.2, description="Ink fainter than this share of the darkest strokes is dropped (show-through, paper grain)"
+    )
     binarize: Literal["sauvola", "otsu", "none"] = "sauvola"
     sauvola_window: int = 31
     sauvola_k: float = 0.2

@@ -1,5 +1,8 @@
-"""Benchmarks that measure the pipeline on sample sets with ground truth."""
+"""Benchmarks that print measured figures.
 
-from scan2text.bench.quality import quality_bench
+- `scan2text.bench.quality.quality_bench(root)` — CER/WER of plain Tesseract vs. preprocess + Tesseract, skew
+  and orientation errors, preprocessing and OCR time (`scan2text bench quality DIR`).
+- `scan2text.bench.throughput` — pages per minute of a whole run.
 
-__all__ = ["quality_bench"]
+Nothing is imported here, so loading one benchmark does not load the other's dependencies.
+"""

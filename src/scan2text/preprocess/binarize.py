@@ -35,10 +35,10 @@ def paper_level(gray: np.ndarray) -> int:
     return int(np.percentile(sample, 90))
 
 
-def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2) -> np.ndarray:
+def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2, width: float = 0.5) -> np.ndarray:
     """Keep only thin dark strokes on a white page: a morphological black-hat, contrast-normalised.
 
-    The black-hat (closing minus image) with a square about half an x-height wide measures how much darker
+    The black-hat (closing minus image) with a square `width` x-heights wide measures how much darker
     each pixel is than its surroundings *at stroke scale*. Typed strokes are thin and sharp and keep their
     full depth; what is wide or blurred loses it: uneven light, yellowed paper, stains, the scan bed and,
     most of all, show-through of the other side, which reaches the front through the paper blurred.
@@ -46,7 +46,7 @@ def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2) -> np.ndarray:
     darkens faded ribbon ink — and depths below `floor` of that (what show-through and paper grain keep)
     become white.
     """
-    k = max(3, round(0.5 * xheight) | 1)
+    k = max(3, round(width * xheight) | 1)
     depth = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     sample = depth[:: max(1, depth.shape[0] // 700), :: max(1, depth.shape[1] // 700)]
     level = max(float(np.percentile(sample, 99.9)), 24.0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from scan2text.preprocess import geometry
+
 # cv2 component stats columns
 X, Y, W, H, AREA = 0, 1, 2, 3, 4
 
@@ -87,8 +89,8 @@ def speck_mask(ink: np.ndarray, xheight: float) -> tuple[np.ndarray | None, int]
     factor = min(1.0, 12.0 / max(xheight, 1.0))
     small, xh = ink, xheight
     if factor < 0.9:
-        small = cv2.compare(cv2.resize(ink, (max(1, round(w * factor)), max(1, round(h * factor))),
-                                       interpolation=cv2.INTER_AREA), 0, cv2.CMP_GT)
+        reduced, _ = geometry.shrink(ink, (max(1, round(w * factor)), max(1, round(h * factor))))
+        small = cv2.compare(reduced, 0, cv2.CMP_GT)
         xh = xheight * factor
     n, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
     if n <= 1:

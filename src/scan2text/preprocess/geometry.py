@@ -29,6 +29,25 @@ def resize_matrix(src_w: int, src_h: int, dst_w: int, dst_h: int) -> np.ndarray:
     return np.array([[fx, 0.0, 0.5 * fx - 0.5], [0.0, fy, 0.5 * fy - 0.5], [0.0, 0.0, 1.0]])
 
 
+def shrink(image: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Area-average `image` down to `size` (w, h); returns the image and the 3×3 map from old to new pixels.
+
+    Halving steps first: OpenCV's area resampling is ~15× faster for an exact factor of 2 than for an
+    arbitrary one, and the last step then works on a quarter of the pixels or fewer.
+    """
+    m = identity()
+    img = image
+    while img.shape[1] >= 2 * size[0] and img.shape[0] >= 2 * size[1]:
+        half = (img.shape[1] // 2, img.shape[0] // 2)
+        # an odd last row/column is dropped so the fast exact-halving path applies
+        m = resize_matrix(2 * half[0], 2 * half[1], *half) @ m
+        img = cv2.resize(img[: 2 * half[1], : 2 * half[0]], half, interpolation=cv2.INTER_AREA)
+    if (img.shape[1], img.shape[0]) != tuple(size):
+        m = resize_matrix(img.shape[1], img.shape[0], *size) @ m
+        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    return img, m
+
+
 def turn(quarters_cw: int, w: int, h: int) -> tuple[np.ndarray, tuple[int, int]]:
     """Clockwise quarter turns of a w×h image, and the turned size."""
     q = quarters_cw % 4

@@ -194,16 +194,16 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
     src, m = gray, plan.matrix
     if plan.scale < 0.7:
         # warpAffine interpolates bilinearly; a strong reduction needs area averaging first to avoid aliasing
-        sw, sh = max(1, round(w * plan.scale)), max(1, round(h * plan.scale))
-        src = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA)
-        m = m @ np.linalg.inv(geometry.resize_matrix(w, h, sw, sh))
+        src, to_src = geometry.shrink(gray, (max(1, round(w * plan.scale)), max(1, round(h * plan.scale))))
+        m = m @ np.linalg.inv(to_src)
     out = geometry.warp(src, m, plan.size, fill=sv.paper)
     xh = (plan.xheight or 10.0) * plan.scale
     if settings.normalize_light:
-        # the black-hat also wipes the scan bed and punch holes: they are far wider than a stroke
-        out = flatten(out, xh)
-        plan.steps.append("background: flattened (stroke-scale black-hat)")
-    elif settings.remove_borders and sv.border.any():
+        out = flatten(out, xh, settings.ink_floor, settings.stroke_width)
+        plan.steps.append(
+            f"background: flattened (black-hat {settings.stroke_width:g} x-height, ink floor {settings.ink_floor:g})"
+        )
+    if settings.remove_borders and sv.border.any():
         bed = geometry.warp(sv.border.astype(np.uint8), plan.matrix @ sv.to_original, plan.size, 0, nearest=True)
         out[bed > 0] = 255
     ink = None

@@ -42,8 +42,8 @@ def survey(gray: np.ndarray, find_borders: bool) -> Survey:
     h, w = gray.shape
     factor = min(1.0, ANALYSIS_SIDE / max(h, w))
     aw, ah = max(1, round(w * factor)), max(1, round(h * factor))
-    small = cv2.resize(gray, (aw, ah), interpolation=cv2.INTER_AREA) if factor < 1.0 else gray
-    to_original = np.linalg.inv(geometry.resize_matrix(w, h, aw, ah))
+    small, to_small = geometry.shrink(gray, (aw, ah)) if factor < 1.0 else (gray, geometry.identity())
+    to_original = np.linalg.inv(to_small)
     paper = paper_level(small)
     # before the letters are measured, assume a full page of typescript (~160 letter heights tall)
     guess = max(4.0, max(aw, ah) / 160.0)
