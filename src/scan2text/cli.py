@@ -247,3 +247,17 @@ def _register_diff() -> None:
 
 
 _register_diff()
+
+
+@bench_app.command("quality")
+def bench_quality(
+    root: Annotated[Path, typer.Argument(help="Sample set with truth.json, or a folder of images with .gt.txt")] = Path(
+        "bench/hard"
+    ),
+    lang: Annotated[str, typer.Option(help="Language of pages a folder without truth.json holds")] = "eng",
+    psm: Annotated[int, typer.Option(help="Tesseract page segmentation mode for both sides")] = 4,
+) -> None:
+    """CER/WER of plain Tesseract on the raw scan vs. scan2text's preprocessing, skew error, seconds per page."""
+    from scan2text.bench.quality import quality_bench
+
+    print(quality_bench(root, psm=psm, lang=lang, progress=lambda r: err.print(f"  {r.page.image}", highlight=False)))
