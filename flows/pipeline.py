@@ -8,6 +8,7 @@ existing Dask cluster with `dask_address`.
 from __future__ import annotations
 
 import os
+from itertools import islice
 from pathlib import Path
 
 from prefect import flow, task
@@ -37,9 +38,17 @@ def run_batch(
     settings = settings or Settings()
     plan = plan_batch(Path(input_path), Path(out_dir), settings, Path(manifest) if manifest else None, force)
     settings_blob = settings.model_dump(mode="json")
-    futures = [page_task.submit(src.model_dump(), out_dir, settings_blob) for src, _ in plan.todo]
-    for future in as_completed(futures):
-        plan.accept(future.result())
+    queue = iter(plan.todo)
+    # A bounded window of pages in flight: each finished page is stored and released before the next is
+    # submitted, so memory does not grow with the batch (a future keeps its page until dropped).
+    window = max(2, 2 * (settings.workers or os.cpu_count() or 1))
+    pending = {page_task.submit(src.model_dump(), out_dir, settings_blob) for src, _ in islice(queue, window)}
+    while pending:
+        done = next(as_completed(list(pending)))
+        pending.discard(done)
+        plan.accept(done.result())
+        del done
+        pending.update(page_task.submit(src.model_dump(), out_dir, settings_blob) for src, _ in islice(queue, 1))
     return finish_batch(plan)
 
 

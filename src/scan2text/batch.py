@@ -8,7 +8,6 @@ outcome into the store as it arrives; finish_batch turns the pages into document
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import Field
@@ -133,8 +132,9 @@ def plan_batch(
 def finish_batch(plan: BatchPlan) -> BatchSummary:
     """Documents from the batch's pages (with their corrections), then records.jsonl and errors.jsonl."""
     store, order = plan.store, {src.id: n for n, src in enumerate(plan.sources)}
-    pages = sorted((p for p in store.current_pages() if p.id in order), key=lambda p: order[p.id])
-    records = build_records(_without_words(pages))
+    # Segmentation reads lines only: without the word boxes a large batch stays small in memory.
+    pages = sorted((p for p in store.current_pages(with_words=False) if p.id in order), key=lambda p: order[p.id])
+    records = build_records(pages)
     store.save_records(plan.run_id, records)
     records = store.current_records()
     write_records(plan.out_dir, records)
@@ -147,7 +147,3 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
         reused=plan.reused, failed=len(plan.errors), records=len(records), errors=plan.errors,
     )
 
-
-def _without_words(pages: Iterable[Page]) -> list[Page]:
-    # Segmentation reads lines only; dropping the word boxes keeps a large batch's memory small.
-    return [p.model_copy(update={"lines": [ln.model_copy(update={"words": []}) for ln in p.lines]}) for p in pages]

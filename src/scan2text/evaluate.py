@@ -3,6 +3,10 @@
 A boundary is the page (image, frame) where a document starts plus its ordinal among the documents
 starting on that page. Predicted documents are matched to truth documents on the same first page by
 title similarity; a truth document left unmatched counts as wrong for every field.
+
+A wrong field is either flagged (the record asks a reviewer to check it: its name, or for a citation
+field 'cited_source', is in `Record.flags`) or silent. Silent errors are the ones that reach users
+unseen, so they are counted apart; a document missed altogether counts as silent for every field.
 """
 
 from __future__ import annotations
@@ -11,24 +15,56 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
 from scan2text.ingest import discover
 from scan2text.models import Box, Line, Page, Record
 
-FIELDS = ("doc_type", "date", "place", "archive", "fund", "inventory", "file", "sheets", "form")
+FIELDS = ("title", "doc_type", "date", "place", "archive", "fund", "inventory", "file", "sheets", "form")
 SOURCE_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
-MIN_TITLE_SIMILARITY = 60.0
+MIN_TITLE_SIMILARITY = 60.0  # to pair a record with a truth document at all
+TITLE_RIGHT = 90.0  # a title this similar is right: OCR damaged a letter or two, but nothing was cut off
 
 
 class FieldScore(BaseModel):
     correct: int = 0
     total: int = 0
+    wrong_flagged: int = 0
+    wrong_unflagged: int = 0
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
+
+    def add(self, other: FieldScore) -> None:
+        self.correct += other.correct
+        self.total += other.total
+        self.wrong_flagged += other.wrong_flagged
+        self.wrong_unflagged += other.wrong_unflagged
+
+
+class Mismatch(str):
+    """One wrong field; reads as a line of text ('page 'title': field 'want' != 'got' [flagged]')."""
+
+    language: str
+    page: str
+    title: str | None
+    field: str
+    expected: Any
+    got: Any
+    flagged: bool
+
+    def __new__(cls, *, language: str, page: str, title: str | None, field: str, expected: Any, got: Any,
+                flagged: bool) -> Mismatch:
+        if field == "document":
+            text = f"{page} {title!r}: not found"
+        else:
+            text = f"{page} {title!r}: {field} {expected!r} != {got!r}"
+        obj = super().__new__(cls, f"{text} [{'flagged' if flagged else 'SILENT'}]")
+        obj.language, obj.page, obj.title, obj.field = language, page, title, field
+        obj.expected, obj.got, obj.flagged = expected, got, flagged
+        return obj
 
 
 class LanguageReport(BaseModel):
@@ -39,6 +75,15 @@ class LanguageReport(BaseModel):
     matched: int = 0
     perfect: int = 0
     fields: dict[str, FieldScore] = {}
+
+    @property
+    def wrong_flagged(self) -> int:
+        return sum(f.wrong_flagged for f in self.fields.values())
+
+    @property
+    def wrong_unflagged(self) -> int:
+        """Wrong fields no flag points a reviewer at."""
+        return sum(f.wrong_unflagged for f in self.fields.values())
 
     @property
     def precision(self) -> float:
@@ -55,9 +100,11 @@ class LanguageReport(BaseModel):
 
 
 class EvalReport(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     languages: dict[str, LanguageReport] = {}
     overall: LanguageReport = LanguageReport(language="all")
-    mismatches: list[str] = []
+    mismatches: list[Mismatch] = []
 
 
 def _norm(value: Any) -> str | None:
@@ -84,6 +131,11 @@ def _source_values(sources: list[dict[str, Any]], name: str) -> list[str | None]
 
 
 def _field_ok(name: str, truth: dict[str, Any], rec: Record) -> tuple[bool, Any, Any]:
+    if name == "title":
+        want, got = truth.get("title"), rec.title
+        if want is None or got is None:
+            return want == got, want, got
+        return fuzz.ratio(_norm(want) or "", _norm(got) or "") >= TITLE_RIGHT, want, got
     if name not in SOURCE_FIELDS:
         want, got = truth.get(name), getattr(rec, name)
         return _norm(want) == _norm(got), want, got
@@ -101,6 +153,10 @@ def _field_ok(name: str, truth: dict[str, Any], rec: Record) -> tuple[bool, Any,
         )
         return ok, want, got
     return _source_values(tsrc, name) == _source_values(psrc, name), want, got
+
+
+def _flagged(name: str, rec: Record) -> bool:
+    return name in rec.flags or (name in SOURCE_FIELDS and "cited_source" in rec.flags)
 
 
 def _first_page(pages: list[Any]) -> tuple[str, int]:
@@ -165,22 +221,31 @@ def evaluate(records: list[Record], truth: dict[str, Any]) -> EvalReport:
 
     matches = _match(docs, records)
     for ti, doc in enumerate(docs):
-        lr = lang_report(doc.get("language", ""))
+        lang = doc.get("language", "")
+        lr = lang_report(lang)
         rec = records[matches[ti]] if ti in matches else None
+        where = "{}#{}".format(*_first_page(doc["pages"]))
         lr.matched += rec is not None
+        if rec is None:
+            report.mismatches.append(Mismatch(language=lang, page=where, title=doc.get("title"), field="document",
+                                              expected=doc.get("title"), got=None, flagged=False))
         all_ok = rec is not None
         for name in FIELDS:
-            lr.fields[name].total += 1
+            score = lr.fields[name]
+            score.total += 1
             if rec is None:
+                score.wrong_unflagged += 1
                 continue
             ok, want, got = _field_ok(name, doc, rec)
-            lr.fields[name].correct += ok
             all_ok &= ok
-            if not ok:
-                where = "{}#{}".format(*_first_page(doc["pages"]))
-                report.mismatches.append(f"{where} {doc.get('title')!r}: {name} {want!r} != {got!r}")
-        if rec is None:
-            report.mismatches.append(f"{'{}#{}'.format(*_first_page(doc['pages']))} {doc.get('title')!r}: not found")
+            if ok:
+                score.correct += 1
+                continue
+            flagged = _flagged(name, rec)
+            score.wrong_flagged += flagged
+            score.wrong_unflagged += not flagged
+            report.mismatches.append(Mismatch(language=lang, page=where, title=doc.get("title"), field=name,
+                                              expected=want, got=got, flagged=flagged))
         lr.perfect += all_ok
 
     overall = LanguageReport(language="all", fields={f: FieldScore() for f in FIELDS})
@@ -191,25 +256,41 @@ def evaluate(records: list[Record], truth: dict[str, Any]) -> EvalReport:
         overall.matched += lr.matched
         overall.perfect += lr.perfect
         for name in FIELDS:
-            overall.fields[name].correct += lr.fields[name].correct
-            overall.fields[name].total += lr.fields[name].total
+            overall.fields[name].add(lr.fields[name])
     report.overall = overall
     return report
 
 
-def format_table(report: EvalReport) -> str:
-    """A plain-text table: one row per language plus 'all'."""
-    head = ["lang", "docs", "pred", "P", "R", "F1", "all-ok", *FIELDS]
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def format_table(report: EvalReport, details: bool = True) -> str:
+    """A plain-text table: one row per language plus 'all'; `silent` counts wrong fields without a flag.
+
+    With `details`, a second table gives each field's wrong values as flagged/silent, then every mismatch.
+    """
+    reports = [*sorted(report.languages.values(), key=lambda r: r.language), report.overall]
+    head = ["lang", "docs", "pred", "P", "R", "F1", "all-ok", "flagged", "silent", *FIELDS]
     rows = [head]
-    for lr in [*sorted(report.languages.values(), key=lambda r: r.language), report.overall]:
+    for lr in reports:
         rows.append([
             lr.language or "?", str(lr.documents), str(lr.predicted),
             f"{lr.precision:.2f}", f"{lr.recall:.2f}", f"{lr.f1:.2f}", f"{lr.perfect}/{lr.documents}",
+            str(lr.wrong_flagged), str(lr.wrong_unflagged),
             *(f"{lr.fields[f].accuracy:.2f}" if lr.fields[f].total else "-" for f in FIELDS),
         ])
-    widths = [max(len(r[c]) for r in rows) for c in range(len(head))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = _table(rows)
+    if not details or not report.mismatches:
+        return "\n".join(lines)
+    rows = [["wrong: flagged/silent", *FIELDS]]
+    for lr in reports:
+        rows.append([lr.language or "?",
+                     *(f"{lr.fields[f].wrong_flagged}/{lr.fields[f].wrong_unflagged}" for f in FIELDS)])
+    lines += ["", *_table(rows), "", *report.mismatches]
     return "\n".join(lines)
 
 

@@ -42,13 +42,14 @@ _engine: Engine | None = None
 _engine_lock = threading.Lock()
 
 
-def use_engine(name: str | None = None) -> Engine:
-    """Switch the engine for this process; None means the one named by $SCAN2TEXT_ENGINE (default pytesseract).
+def use_engine(name: str | Engine | None = None) -> Engine:
+    """Switch the engine for this process: by name, None for the one named by $SCAN2TEXT_ENGINE (default
+    pytesseract), or an engine object to reuse (a tesserocr engine keeps the models its threads loaded).
 
     Raises EngineUnavailableError for an unknown name or an engine whose package is not installed.
     """
     global _engine
-    chosen = make_engine(name or _env_name())
+    chosen = name if name is not None and not isinstance(name, str) else make_engine(name or _env_name())
     with _engine_lock:
         _engine = chosen
     return chosen

@@ -199,11 +199,12 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
     out = geometry.warp(src, m, plan.size, fill=sv.paper)
     xh = (plan.xheight or 10.0) * plan.scale
     if settings.normalize_light:
+        # the black-hat also wipes the scan bed and punch holes: both are far wider than a stroke
         out = flatten(out, xh, settings.ink_floor, settings.stroke_width)
         plan.steps.append(
             f"background: flattened (black-hat {settings.stroke_width:g} x-height, ink floor {settings.ink_floor:g})"
         )
-    if settings.remove_borders and sv.border.any():
+    elif settings.remove_borders and sv.border.any():
         bed = geometry.warp(sv.border.astype(np.uint8), plan.matrix @ sv.to_original, plan.size, 0, nearest=True)
         out[bed > 0] = 255
     ink = None
@@ -217,11 +218,13 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         ink = sauvola(out, window, settings.sauvola_k)
         plan.steps.append(f"binarize: sauvola window={window | 1} k={settings.sauvola_k}")
     if settings.despeckle:
-        # on a flattened page the paper is pure white, so a fixed level finds the ink for the speck test
-        found = ink if ink is not None else cv2.compare(out, 160, cv2.CMP_LT) if settings.normalize_light else otsu(out)
+        # A flattened page is pure white where there is no ink, so everything darker is ink — faint strokes
+        # included, which keeps faded letters whole (a letter broken into fragments would look like specks).
+        found = ink if ink is not None else cv2.compare(out, 240, cv2.CMP_LT) if settings.normalize_light else otsu(out)
         specks, count = borders.speck_mask(found, xh)
         plan.steps.append(f"despeckle: {count} speck(s) removed")
         if specks is not None:
+            specks = cv2.bitwise_and(specks, found)
             if ink is not None:
                 ink[specks > 0] = 0
             else:

@@ -99,10 +99,13 @@ class PagesMixin(StoreBase):
 
     # --- reading ----------------------------------------------------------------------------
 
-    def current_pages(self) -> list[Page]:
-        """Every page's newest OCR with line corrections applied, in (image, frame) order."""
+    def current_pages(self, with_words: bool = True) -> list[Page]:
+        """Every page's newest OCR with line corrections applied, in (image, frame) order.
+
+        Without words, a large batch's lines fit in a fraction of the memory (segmentation reads lines only).
+        """
         with self._read() as db:
-            return [loaded.page for loaded in self._load(db, with_states=False)]
+            return [loaded.page for loaded in self._load(db, with_states=False, with_words=with_words)]
 
     def current_page(self, page_id: str) -> Page:
         return self.page_state(page_id).page
@@ -186,7 +189,9 @@ class PagesMixin(StoreBase):
                           corrected=r["corrected"], needs_review=r["needs_review"], approved=bool(r["approved"]))
                 for r in rows]
 
-    def _load(self, db: sqlite3.Connection, page_id: str | None = None, with_states: bool = True) -> list[Loaded]:
+    def _load(
+        self, db: sqlite3.Connection, page_id: str | None = None, with_states: bool = True, with_words: bool = True
+    ) -> list[Loaded]:
         where, args = ("AND p.id = ?", (page_id,)) if page_id is not None else ("", ())
         pages = db.execute(
             f"""SELECT p.id, p.current_ocr, p.approved_by, p.approved_at, o.meta, o.run_id, r.input_dir
@@ -202,12 +207,13 @@ class PagesMixin(StoreBase):
         words: dict[int, list[dict[str, Any]]] = {}
         cur = db.cursor()
         cur.row_factory = None  # plain tuples: this loop touches every word of the batch
-        for line_row, text, x, y, w, h, conf, flagged in cur.execute(
+        word_rows = cur.execute(
             f"""SELECT w.line_row, w.text, w.x, w.y, w.w, w.h, w.conf, w.flagged
                 FROM words w JOIN lines l ON w.line_row = l.id JOIN pages p ON l.ocr_id = p.current_ocr
                 WHERE 1 {where} ORDER BY w.line_row, w.seq""",
             args,
-        ):
+        ) if with_words else ()
+        for line_row, text, x, y, w, h, conf, flagged in word_rows:
             words.setdefault(line_row, []).append(
                 {"text": text, "box": {"x": x, "y": y, "w": w, "h": h}, "conf": conf, "flagged": bool(flagged)}
             )
