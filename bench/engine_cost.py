@@ -7,7 +7,8 @@
 2. Work per page: each sample page (cleaned by scan2text's preprocess, read with its own language, psm 4) with
    pytesseract and with warm tesserocr; work = page call - fixed cost.
 3. Pages per minute with each engine at 1 and 2 threads over the same pages (and, with --auto, whole ocr_page
-   calls in auto mode: script band eng+rus+hye, main pass, second pass), plus CER between the two engines' texts.
+   calls in auto mode: script band eng+rus+hye, main pass, second pass), engines taking turns pass by pass so
+   they share the background load; plus CER between the two engines' texts.
 
 Times are medians of --repeat runs. Wall time depends on what else the machine runs (the load average is printed
 with each section); CPU seconds (this process and its children) depend much less on it, so each figure has both.
@@ -128,27 +129,43 @@ def page_work(pages: list, repeat: int) -> list[dict]:
     return rows
 
 
-def throughput(pages: list, engine: str, threads: int, auto: bool) -> dict:
-    """Two passes over the pages on one pool: the first loads models (tesserocr), the second is steady state."""
-    tesseract.use_engine(engine)
+def throughput(pages: list, threads: int, auto: bool, rounds: int) -> list[dict]:
+    """Passes over the pages with each engine in turn, `rounds` times, so both see the same background load.
+
+    Each engine keeps its own pool of `threads` workers for all its passes, as page workers do in a batch: the
+    first pass (cold) includes tesserocr's model loading, the later ones are steady state.
+    """
     settings = OcrSettings(lang="auto")
+    engine_objs = {"pytesseract": engines.PytesseractEngine(), "tesserocr": engines.TesserocrEngine()}
+    pools = {name: ThreadPoolExecutor(threads) for name in engine_objs}
 
     def read(page: tuple) -> str:
         _, lang, image, _ = page
         lines = ocr_page(image, settings).lines if auto else tesseract.recognize(image, lang)
         return "\n".join(line.text for line in lines)
 
-    result: dict = {"engine": engine, "threads": threads, "mode": "ocr_page auto" if auto else "recognize"}
-    with ThreadPoolExecutor(threads) as pool:
-        for label in ("cold", "warm"):
-            w, c = time.perf_counter(), cpu()
-            texts = list(pool.map(read, pages))
-            wall, used = time.perf_counter() - w, cpu() - c
-            result[label] = {"wall": wall, "cpu": used, "pages_per_min": 60 * len(pages) / wall,
-                             "cpu_per_page": used / len(pages)}
-    result["texts"] = texts
-    result["load"] = load()
-    return result
+    results = {name: {"engine": name, "threads": threads, "mode": "ocr_page auto" if auto else "recognize",
+                      "passes": []} for name in engine_objs}
+    try:
+        for _ in range(rounds + 1):
+            for name, engine in engine_objs.items():
+                tesseract.use_engine(engine)
+                w, c = time.perf_counter(), cpu()
+                texts = list(pools[name].map(read, pages))
+                wall, used = time.perf_counter() - w, cpu() - c
+                results[name]["passes"].append({"wall": wall, "cpu": used, "load1": os.getloadavg()[0]})
+                results[name]["texts"] = texts
+    finally:
+        for pool in pools.values():
+            pool.shutdown()
+        tesseract.use_engine("pytesseract")
+    for r in results.values():
+        cold, *warm = r["passes"]
+        r["cold_pages_per_min"] = 60 * len(pages) / cold["wall"]
+        r["pages_per_min"] = 60 * len(pages) / statistics.median(p["wall"] for p in warm)
+        r["cpu_per_page"] = statistics.median(p["cpu"] for p in warm) / len(pages)
+        r["load1"] = [round(p["load1"], 1) for p in r["passes"]]
+    return list(results.values())
 
 
 def report_fixed(fixed: dict) -> None:
@@ -179,6 +196,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--raw", action="store_true", help="read the scans as they are, without preprocess")
     ap.add_argument("--auto", action="store_true", help="also time whole ocr_page calls in auto mode")
+    ap.add_argument("--rounds", type=int, default=3, help="steady-state passes per engine in section 3")
     ap.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
     ap.add_argument("--skip-work", action="store_true", help="skip the per-page work table")
     ap.add_argument("--json", type=Path, help="write all figures here")
@@ -206,12 +224,11 @@ def main() -> None:
     runs = []
     for auto in modes:
         for threads in (1, 2):
-            for engine in ("pytesseract", "tesserocr"):
-                run = throughput(pages, engine, threads, auto)
+            for run in throughput(pages, threads, auto, args.rounds):
                 runs.append(run)
-                print(f"  {run['mode']:14} {engine:12} {threads} thread(s): cold {run['cold']['pages_per_min']:5.1f} "
-                      f"p/min, warm {run['warm']['pages_per_min']:5.1f} p/min, {run['warm']['cpu_per_page']:.2f}s "
-                      f"cpu/page  ({run['load']})", flush=True)
+                print(f"  {run['mode']:14} {run['engine']:12} {threads} thread(s): {run['pages_per_min']:5.1f} p/min "
+                      f"(cold pass {run['cold_pages_per_min']:5.1f}), {run['cpu_per_page']:.2f}s cpu/page; "
+                      f"1-min load at each pass {run['load1']}", flush=True)
     figures["throughput"] = [{k: v for k, v in r.items() if k != "texts"} for r in runs]
 
     print("\n== agreement: CER of tesserocr's text against pytesseract's, and of both against ground truth ==")

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scan2text.extract.citations import citation_start, format_citation, parse_citation, parse_citation_detailed
+from scan2text.extract.citations import (
+    citation_start,
+    continues_citation,
+    format_citation,
+    parse_citation,
+    parse_citation_detailed,
+)
 from scan2text.extract.tolerant import FLAG_BELOW
 from scan2text.grammar import GrammarError, load_grammar
 from scan2text.models import CitedSource
@@ -93,6 +99,15 @@ DAMAGED = [
     ("Source: Centrai State Historicai Archive of Armenia, Fund 200, Inventory 1, File 271, Sheet 5.",
      "archive", CSHAA),
     (f"Source: {CSHAA}, Fund 200, Inventory 1, File 271, Sheets 213–214. Typescrlpt.", "form", "typescript"),
+    # Hard sample page: the abbreviation after a known name damaged, restored from the grammar
+    ("Source: Russian State Military Archive (i:GVA), Fund 109, Inventory 10, File 52, Sheet 36.",
+     "archive", "Russian State Military Archive (RGVA)"),
+    ("Աղբյուր՝ ՀԱԱ, ֆ. 200, ց. 1, գ. 582, թ. 2O։ Պատճեն։", "sheets", "20"),
+    ("Источник: ЦГИА кА, ф. 200, оп. 1, д. 581, лл. 28-29. Копия.", "archive", "ЦГИА РА"),  # Р read as к
+    ("Ис. очник: ЦГИА РА, ф. 200, оп. 1, д. 581, л. 32. Копия.", "archive", "ЦГИА РА"),  # keyword broken
+    ("Աղբյուր՝ ՀԱՍ, ֆ. 200, ց. 1, գ. 581, թ. 41։ Բնագիր։ Մեքենագիր։", "archive", "ՀԱԱ"),  # one letter of three
+    ("Svuurce: Russian State Military Archive “RGVA),. Fund (109, Tnventory 10, File 52, Sheet 36. .",
+     "inventory", "10"),
 ]
 
 
@@ -225,3 +240,30 @@ def test_bad_grammar_file_names_the_file(tmp_path) -> None:
     path.write_text("[languages.eng\n", encoding="utf-8")
     with pytest.raises(GrammarError, match=r"bad\.toml"):
         load_grammar(path)
+
+
+def test_unknown_abbreviation_after_a_known_name_is_flagged() -> None:
+    sources, _ = parse_citation_detailed("Source: Russian State Military Archive (XQZW), Fund 109.")
+    assert sources[0].source.archive == "Russian State Military Archive (XQZW)"
+    assert sources[0].confidence["archive"] < FLAG_BELOW
+
+
+@pytest.mark.parametrize(("previous", "line", "expected"), [
+    # Hard sample page: the publication note of a finished citation, its keyword damaged
+    ("Inventory 1, File 35, Sheets 5-6. Certified copy. Typescript.",
+     "Pubt-ished in: Nagorno-Karabakh in 1918-1923, Yerevan, 1992,", True),
+    ("Sheet 1.", "Archival copy frorn: RGASA, Fund 4, Inventory 1, File 158s, Sheet 169.", True),
+    ("Inventory 1, File 35, Sheets 5-6. Certified copy. Typescript.", "Protest from the Ministry of Foreign", False),
+    ("Inventory 1, File 35, Sheets 5-6. Typescript.", "Published by order of the Council: no copies to be made", False),
+])
+def test_citation_continues_through_damaged_keywords(previous: str, line: str, expected: bool) -> None:
+    assert continues_citation(previous, line) is expected
+
+
+def test_damaged_source_keyword_and_brackets() -> None:
+    line = "Svuurce: Russian State Military Archive “RGVA),. Fund (109,"
+    assert citation_start(line) == 0
+    (src,), _ = parse_citation_detailed(line + " Tnventory 10, File 52, Sheet 36. .")
+    assert (src.source.archive, src.source.fund, src.source.sheets) == ("Russian State Military Archive (RGVA)",
+                                                                         "109", "36")
+    assert citation_start("Course: the army moved south") is None

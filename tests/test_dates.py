@@ -9,7 +9,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from scan2text.extract.dates import find_dates, julian_offset, parse_date
+from scan2text.extract.headers import damaged_date_line, date_line
 from scan2text.extract.tolerant import FLAG_BELOW
+from scan2text.grammar import default_grammar
 
 CLEAN_CASES = [
     # text, iso, date_text
@@ -58,7 +60,19 @@ DAMAGED_CASES = [
     ("O3.05.1920", "1920-05-03"),
     ("Septmber 5, 1920", "1920-09-05"),  # a lost letter: fuzzy month
     ("1920 թ. մայիսի l1", "1920-05-11"),
+    # Real OCR of the mild samples: a stray 'i' inside the day. Which character is the stray one is a guess.
+    ("No later than May 1i1, 1920", "1920-05-11"),
+    ("May 1i, 1920", "1920-05-11"),
+    ("З мая 1920 г.", "1920-05-03"),  # Cyrillic Ze for 3
+    ("May З, 1920", "1920-05-03"),  # ... in an English line, whose month then looks Cyrillic
+    ("1|1 мая 1920 г.", "1920-05-11"),
 ]
+
+
+def test_speck_for_a_space_changes_no_digit() -> None:
+    got = parse_date("6-7 мая`1920 г.")  # mild sample OCR
+    assert got is not None and got.iso == "1920-05-06/1920-05-07" and FLAG_BELOW <= got.confidence < 1.0
+    assert parse_date("1920 թ. հունվարի 1'0") is None  # a speck inside the day: not the 1st, not a guess
 
 
 @pytest.mark.parametrize(("text", "iso"), DAMAGED_CASES)
@@ -141,7 +155,8 @@ def test_formatted_range_parses_back(day: dt.date, span: int, style: str) -> Non
     assert got is not None and got.iso == f"{day.isoformat()}/{end.isoformat()}"
 
 
-SWAPS = {"0": "O", "1": "l", "a": "а", "o": "о", "e": "е", "а": "a", "о": "o", "е": "e", ",": ""}
+SWAPS = {"0": "O", "1": "l", "a": "а", "o": "о", "e": "е", "а": "a", "о": "o", "е": "e", ",": "", "3": "З",
+         "2": "2i"}
 
 
 @settings(max_examples=200, deadline=None)
@@ -157,3 +172,57 @@ def test_damaged_date_is_right_or_flagged_never_silently_wrong(day: dt.date, sty
     if got is None:
         return  # missed, so nothing was guessed
     assert got.iso == day.isoformat() or got.confidence < FLAG_BELOW
+
+
+@settings(max_examples=100, deadline=None)
+@given(day=DAYS, style=st.sampled_from(["mdy", "rus", "hye"]), junk=st.sampled_from(["i", "|", "l", "'", "."]))
+def test_stray_character_in_the_day_is_read_flagged_or_not_at_all(day: dt.date, style: str, junk: str) -> None:
+    text = _format(day, style)
+    d = str(day.day)
+    at = text.index(f" {d},") + 1 if style == "mdy" else (text.index(f"{d} ") if style == "rus" else text.rindex(d))
+    damaged = text[:at + 1] + junk + text[at + 1:]  # '1i1' for 11, '3|' for 3
+    got = parse_date(damaged)
+    assert got is None or got.iso == day.isoformat() or got.confidence < FLAG_BELOW
+
+
+# Place/date lines as OCR read them on the hard sample pages.
+GRAMMAR = default_grammar()
+
+
+@pytest.mark.parametrize(("line", "known_sign"), [("յ, 2800 — 1920 թ. մայիսի 6", True),
+                                                  ("յք 2800 — 1920 թ. մայիսի 6", False)])
+def test_number_sign_as_the_armenian_model_read_it(line: str, known_sign: bool) -> None:
+    got = date_line(line, GRAMMAR)  # '№ 2800 —'
+    assert got is not None and (got.number, got.date.iso, got.place) == ("2800", "1920-05-06", None)
+    assert (got.number_conf >= FLAG_BELOW) is known_sign  # 'յք' is no sign the grammar knows
+
+
+def test_speck_after_a_date_line_is_tolerated() -> None:
+    got = date_line("Երնան, 1920 թ. մայիսի 4 |", GRAMMAR)
+    assert got is not None and (got.date.iso, got.place) == ("1920-05-04", "Երևան")
+    assert got.date.confidence >= FLAG_BELOW  # '4|' would be no day: the speck hides no digit
+    ambiguous = date_line("Yerevan, 1920 թ. մայիսի 1 |", GRAMMAR)
+    assert ambiguous is not None and ambiguous.date.confidence < FLAG_BELOW  # but '1|' may have been 11
+
+
+@pytest.mark.parametrize(("text", "iso", "place"), [
+    ('Ереван, "2 мал 1720 г.', "1720", "Ереван"),  # '12 мая 1920 г.' with 1 as '"', я as л, 9 as 7
+    ("Երնան, 1920 թ. մայիսի .2", "1920-05", "Երևան"),  # the day's 1 read as '.'
+    ("No. 2800 — Mav .6, 1920", "1920", None),
+])
+def test_date_line_damaged_past_reading_is_kept_with_a_low_confidence(text: str, iso: str, place: str | None) -> None:
+    assert date_line(text, GRAMMAR) is None
+    got = damaged_date_line(text, GRAMMAR)
+    assert got is not None and (got.date.iso, got.place) == (iso, place)
+    assert got.date.confidence < FLAG_BELOW
+
+
+@pytest.mark.parametrize("text", [
+    "В ответ на вашу радиограмму от 8 мас сообщаю следухщее.",
+    "Narimanov departed on the 28th.",
+    "Inventory 1, File 581, Sheets 30-31. Typescript.",
+    "1. Immediate cessation. of all military operations",
+    "Armenia, 1920.",
+])
+def test_body_lines_are_not_damaged_date_lines(text: str) -> None:
+    assert damaged_date_line(text, GRAMMAR) is None

@@ -93,9 +93,47 @@ def test_leading_text_records_are_not_boundaries(truth: dict[str, Any]) -> None:
 def test_format_table_has_a_row_per_language(truth: dict[str, Any]) -> None:
     table = format_table(evaluate([record_for(d) for d in truth["documents"]], truth))
     rows = table.splitlines()
-    assert rows[0].split()[:6] == ["lang", "docs", "pred", "P", "R", "F1"]
+    assert rows[0].split()[:9] == ["lang", "docs", "pred", "P", "R", "F1", "all-ok", "flagged", "silent"]
     assert [r.split()[0] for r in rows[2:]] == ["eng", "rus", "all"]
-    assert rows[-1].split()[1:7] == ["4", "4", "1.00", "1.00", "1.00", "4/4"]
+    assert rows[-1].split()[1:9] == ["4", "4", "1.00", "1.00", "1.00", "4/4", "0", "0"]
+
+
+def test_wrong_fields_are_told_apart_by_their_flags(truth: dict[str, Any]) -> None:
+    docs = truth["documents"]
+    wrong_src = CitedSource(**docs[1]["cited_source"][0] | {"fund": "201"})
+    records = [record_for(docs[0], date="1920-05-04", flags=["date"]),  # wrong, but a reviewer is told
+               record_for(docs[1], cited_source=[wrong_src], flags=["cited_source"]),  # the whole citation flagged
+               record_for(docs[2], place="Baku"),  # wrong and silent
+               record_for(docs[3], flags=["place"])]  # flagged but right: no error at all
+    report = evaluate(records, truth)
+    eng = report.languages["eng"]
+    assert (eng.fields["date"].wrong_flagged, eng.fields["fund"].wrong_flagged) == (1, 1)
+    assert (eng.fields["place"].wrong_unflagged, eng.wrong_flagged, eng.wrong_unflagged) == (1, 2, 1)
+    assert (report.overall.wrong_flagged, report.overall.wrong_unflagged) == (2, 1)
+    assert report.languages["rus"].wrong_flagged == report.languages["rus"].wrong_unflagged == 0
+    silent = [m for m in report.mismatches if not m.flagged]
+    assert [(m.language, m.title, m.field, m.expected, m.got) for m in silent] == [
+        ("eng", "Letter from the Prime Minister", "place", "Yerevan", "Baku")]
+    assert "SILENT" in silent[0] and "\n".join(report.mismatches).count("[flagged]") == 2
+    assert silent[0] in format_table(report).splitlines()  # the eval command lists every mismatch
+    assert format_table(report, details=False).splitlines()[-1].split()[7:9] == ["2", "1"]
+
+
+def test_missed_document_is_silently_wrong_in_every_field(truth: dict[str, Any]) -> None:
+    docs = truth["documents"]
+    report = evaluate([record_for(d) for d in docs[1:]], truth)
+    assert report.languages["eng"].wrong_unflagged == len(FIELDS)
+    assert [(m.field, m.flagged) for m in report.mismatches] == [("document", False)]
+
+
+def test_title_is_right_through_a_damaged_letter_but_not_when_cut_short() -> None:
+    title = "Telegram from Deputy People’s Commissar for Foreign Affairs of the RSFSR L. Karakhan"
+    doc = truth_doc("eng/a.png", title)
+    damaged = evaluate([record_for(doc, title=title.replace("Affairs", "Affalrs"))], {"documents": [doc]})
+    cut = evaluate([record_for(doc, title="Telegram from Deputy People’s Commissar for Foreign")],
+                   {"documents": [doc]})
+    assert damaged.overall.fields["title"].correct == 1
+    assert cut.overall.fields["title"].correct == 0 and cut.overall.wrong_unflagged == 1
 
 
 def test_sample_ground_truth_gives_every_document_with_every_field(samples_dir: Path) -> None:

@@ -137,6 +137,21 @@ def test_dark_scan_bed_border_is_removed(scanned: tuple[np.ndarray, float]) -> N
     assert any(step.startswith("borders") for step in report.steps)
 
 
+@pytest.mark.parametrize("flatten", [True, False])
+def test_punch_holes_are_removed(eng_page: np.ndarray, flatten: bool) -> None:
+    img = eng_page.copy()
+    holes = [(45, 200), (45, 420)]  # 6 mm holes in the left margin, showing a dark scanner lid
+    for x, y in holes:
+        cv2.circle(img, (x, y), 18, 35, -1)
+    settings = PreprocessSettings(orientation=False, deskew=False, normalize_light=flatten, binarize="sauvola")
+    cleaned, report = preprocess(img, settings)
+    m = np.array(report.to_original)
+    ys, xs = np.nonzero(cleaned < 128)
+    ox, oy = m @ np.stack([xs, ys, np.ones(xs.size)])
+    for x, y in holes:
+        assert not ((np.abs(ox - x) < 20) & (np.abs(oy - y) < 20)).any()
+
+
 def test_punctuation_survives_while_isolated_specks_go() -> None:
     line = ["No. 5, a.b. c; d: e, f. « № 24 » Երևան։ ա, բ։"]
     img = render_page(line, "hye", dpi=200, seed=1, top_in=0.8, left_in=0.8, height_in=2.5)
@@ -144,17 +159,20 @@ def test_punctuation_survives_while_isolated_specks_go() -> None:
     specks = [(60, 60), (img.shape[1] - 80, 90), (150, img.shape[0] - 60), (img.shape[1] - 70, img.shape[0] - 50)]
     for x, y in specks:
         cv2.circle(img, (x, y), 2, 30, -1)
-    settings = PreprocessSettings(orientation=False, deskew=False, remove_borders=False, rescale=False)
-    with_specks, report = preprocess(img, settings)
-    without, _ = preprocess(img, settings.model_copy(update={"despeckle": False}))
-    ink_line = (without == 0)[120:260]  # the typed line: every component of it must still be there
-    n_before = cv2.connectedComponents(ink_line.astype(np.uint8))[0]
-    n_after = cv2.connectedComponents((with_specks == 0)[120:260].astype(np.uint8))[0]
-    assert n_after == n_before
-    for x, y in specks:
-        assert (without[y - 3 : y + 4, x - 3 : x + 4] == 0).any(), "speck should be visible before despeckling"
-        assert (with_specks[y - 3 : y + 4, x - 3 : x + 4] == 255).all()
-    assert any("despeckle: " in s for s in report.steps)
+    for binarize in ("none", "sauvola"):
+        settings = PreprocessSettings(
+            orientation=False, deskew=False, remove_borders=False, rescale=False, binarize=binarize
+        )
+        with_specks, report = preprocess(img, settings)
+        without, _ = preprocess(img, settings.model_copy(update={"despeckle": False}))
+        ink_line = (without < 128)[120:260]  # the typed line: every component of it must still be there
+        n_before = cv2.connectedComponents(ink_line.astype(np.uint8))[0]
+        n_after = cv2.connectedComponents((with_specks < 128)[120:260].astype(np.uint8))[0]
+        assert n_after == n_before, binarize
+        for x, y in specks:
+            assert (without[y - 3 : y + 4, x - 3 : x + 4] < 128).any(), "speck should be visible before despeckling"
+            assert (with_specks[y - 3 : y + 4, x - 3 : x + 4] == 255).all(), binarize
+        assert any("despeckle: " in s for s in report.steps)
 
 
 # --- scale, geometry ------------------------------------------------------------------------------------
@@ -224,7 +242,7 @@ def test_switched_off_steps_do_not_run(eng_page: np.ndarray) -> None:
     assert report.steps == [] or all(s.startswith(("binarize: none", "survey")) for s in report.steps)
     assert cleaned.shape == scan.shape
     assert np.array_equal(cleaned, scan)  # nothing ran: same pixels
-    binary, report = preprocess(scan, PreprocessSettings(orientation=False, deskew=False))
+    binary, report = preprocess(scan, PreprocessSettings(orientation=False, deskew=False, binarize="sauvola"))
     assert set(np.unique(binary)) <= {0, 255}
     assert report.skew_angle == 0.0 and not any(s.startswith("deskew") for s in report.steps)
 

@@ -326,3 +326,122 @@ def test_wrapped_citation_number_is_not_taken_for_a_collection_number() -> None:
     a, b = build_records([make_page("eng/f/0040", first + doc_lines(ORDER))])
     assert a.published_in[0].document_number == "314"
     assert (b.doc_type, b.collection_number) == ("order", None)
+
+
+# Lines below are as Tesseract read them on the mild and hard sample pages.
+KARAKHAN = ["No. 49", "Telegram from Deputy People’s Commissar for Foreign", "Affairs of the RSFSR L. Karakhan",
+            "To G. Ordzhonikidze, Member of the Caucasian Bureau of the",
+            "With Lenin’s Recommendation to Resolve Armenian-Azerbaijani", "Disputes Peacefully",
+            "No later than May 1i1, 1920", *TELEGRAM["body"][:1], "L. Karakhan",
+            "Source: Russian State Archive of Socio-Political History (RGASPI), Fund 85, Inventory 14, File 29,",
+            "Sheet 1."]
+KARAKHAN_TITLE = "Telegram from Deputy People’s Commissar for Foreign Affairs of the RSFSR L. Karakhan"
+
+
+def test_two_line_title_and_date_with_a_stray_letter() -> None:
+    (rec,) = build_records([make_page("eng/f/0041v", KARAKHAN)])
+    assert (rec.title, rec.date, rec.collection_number) == (KARAKHAN_TITLE, "1920-05-11", "49")
+    assert rec.addressee == "G. Ordzhonikidze, Member of the Caucasian Bureau of the"
+    assert "date" in rec.flags  # '1i1' read as 11: right, but a guess
+
+
+def test_two_line_title_runs_on_even_without_a_date_line() -> None:
+    lines = [line for line in KARAKHAN if "May" not in line]
+    (rec,) = build_records([make_page("eng/f/0041v", lines)])
+    assert rec.title == KARAKHAN_TITLE
+    assert {"date", "place"} <= set(rec.flags)  # a document without a date line is never silently undated
+
+
+def test_date_line_damaged_past_reading_is_flagged_not_dropped() -> None:
+    lines = ["№ 323", "ПРОТЕСТ МИНИСТЕРСТВА ИНОСТРАННЫХ ДЕЛ АРМЕНИИ", "Кому: Правнтельству Советского Азербайджана",
+             "О продолжении антиармянской политики и захвате армянских", "территории", 'Ереван, "2 мал 1720 г.',
+             "В ответ на вашу радиограмму от 8 мас сообщаю следухщее.",
+             "Источник: ЦГИА РА, ф. 200, оп. 1, д. 581, лл. 31–32. Заверенная копия. Машинопись."]
+    (rec,) = build_records([make_page("rus/f/0031", lines, lang="rus")])
+    assert rec.subject == "О продолжении антиармянской политики и захвате армянских территории"
+    assert (rec.place, rec.date_text) == ("Ереван", '"2 мал 1720 г.')
+    assert "date" in rec.flags and "place" not in rec.flags
+
+
+def test_damaged_number_signs_and_trailing_specks() -> None:
+    lines = ["Աղբյուր՝ ՀԱԱ, ֆ. 200, ց. 1, գ. 582, թ. 10-11։ Մեքենագիր։", "ի 18",  # '№ 18'
+             "ՀԵՌԱԳԻՐ ԼԵՌՆԱՅԻՆ ՂԱՐԱԲԱՂԻ ԳՅՈՒՂԱՑԻՈՒԹՅԱՆ ՊԱՇՏՊԱՆՈՒԹՅԱՆ", "' ԿՈՄԻՏԵԻՑ",
+             "Շուշիի հեղափոխական կոմիտեին և Վ. Լենինին", "Շուշի, 1920 թ. մայիսի 7 |",
+             "Մայիսի 6-ին ժամանակավոր կառավարությունը։",
+             "Աղբյուր՝ ՀԱԱ, ֆ. 200, ց. 1, գ. 582, թ. 11: Պատճեն։"]
+    _lead, rec = build_records([make_page("hye/f/0011", lines, lang="hye")])
+    assert (rec.doc_type, rec.collection_number, rec.date) == ("telegram", "18", "1920-05-07")
+    assert rec.title == "ՀԵՌԱԳԻՐ ԼԵՌՆԱՅԻՆ ՂԱՐԱԲԱՂԻ ԳՅՈՒՂԱՑԻՈՒԹՅԱՆ ՊԱՇՏՊԱՆՈՒԹՅԱՆ ԿՈՄԻՏԵԻՑ"
+    assert "collection_number" in rec.flags and "date" not in rec.flags
+    (note,) = build_records([make_page("eng/f/0030", ["No.. 41", *LETTER["head"][1:], "Text.", LETTER["cite"]])])
+    assert (note.collection_number, note.doc_type) == ("41", "letter")
+
+
+def test_damaged_publication_keyword_and_smudge_keep_the_citation_together() -> None:
+    first = [*LETTER["head"], "Body of the letter.", "Minister of Foreign Affairs", "ԷԲքսԵԼ1ՇՏ.",
+             f"Source: {CSHAA}, Fund 278,", "Inventory 1, File 35, Sheets 5-6. Certified copy. Typescript.",
+             "Pubt-ished in: Nagorno-Karabakh in 1918-1923, Yerevan, 1992,", "Document No. 319.", "Ap"]
+    page = make_page("eng/f/0006", first + doc_lines(ORDER))
+    page.lines[len(LETTER["head"]) + 2].conf = 51.0  # the smudge OCR read in the wrong script
+    letter, order = build_records([page])
+    assert (letter.doc_type, order.doc_type) == ("letter", "order")
+    assert letter.published_in[0].document_number == "319"
+    assert letter.signatories == ["Minister of Foreign Affairs"]
+
+
+
+HYE_CITE = "Աղբյուր՝ ՀԱԱ, ֆ. 200, ց. 1, գ. 271, թ. 12–13։ Պատճեն։ Մեքենագիր։"
+
+
+def test_citation_at_odds_with_the_page_folder_is_flagged() -> None:
+    # make_page files the page in fund 200, inventory 1, file 271, sheet 12: 'ֆ. 209' is a misread 200
+    lines = [*HYE[:5], "Տեքստ։", HYE_CITE.replace("ֆ. 200", "ֆ. 209")]
+    (rec,) = build_records([make_page("hye/f/0012", lines, sheet=12, lang="hye")])
+    assert rec.cited_source[0].fund == "209" and "fund" in rec.flags
+    (right,) = build_records([make_page("hye/f/0012", [*HYE[:5], "Տեքստ։", HYE_CITE], sheet=12, lang="hye")])
+    assert right.flags == []
+    elsewhere = [*LETTER["head"], "Text.", LETTER["cite"]]  # cites file 221, sheet 40: another file altogether
+    assert build_records([make_page("eng/f/0214", elsewhere, sheet=214)])[0].flags == []
+
+
+def test_citation_read_in_the_wrong_script_is_flagged_whole() -> None:
+    garbled = "Unpjntn WU, >. 200, g. 1, q. 582, p. 12-13: Twin6tu: Utptuwghn:"  # Armenian OCR'd as English
+    (rec,) = build_records([make_page("hye/f/0013", [*HYE[:5], "Տեքստ։", garbled], lang="hye")])
+    assert "cited_source" in rec.flags
+
+
+def test_citation_line_read_in_another_script_flags_the_citation() -> None:
+    lines = [*HYE[:5], "Տեքստ։", "Աղբյուր՝ ՀԱԱ, ֆ. 200, ց. 1, գ. 581, թ. 41 շրջ.։ Պատճեն։", "Убрёцшайп:"]
+    page = make_page("hye/f/0041v", lines, lang="hye")
+    page.lines[-1].conf = 47.0  # 'Մեքենագիր։' as the Russian model read it
+    (rec,) = build_records([page])
+    assert rec.cited_source[0].form == "copy" and "cited_source" in rec.flags  # 'typescript' was lost
+
+
+def test_citation_does_not_run_on_to_a_page_in_another_script() -> None:
+    hye = [*HYE[:5], "Տեքստ։", "Աղբյուր՝ ՀԱԱ, ֆ. 200, ց. 1, գ. 582, թ. 12-13: Պատճեն։ Մեքենագիր:"]
+    rus = ["гарнизонам пограничных пунктов усилить охрану дорог и впредь не",
+           "допускать подобных нарушений, о чем донести к 5 мая.", "Начальник штаба армии",
+           "Источник: ЦГИА РА, ф. 200, оп. 1, д. 581, лл. 28–29. Копия."]
+    doc, lead = build_records([make_page("hye/f/0013", hye, lang="hye"), make_page("rus/f/0029", rus, lang="rus")])
+    assert doc.doc_type == "telegram" and [p.page_id for p in doc.pages] == ["hye/f/0013"]
+    assert lead.doc_type is None and lead.cited_source[0].sheets == "28–29"
+
+
+@pytest.mark.parametrize("number", ["/ № 321.", "ի։ 321", "No. 32?"])
+def test_damaged_number_line_before_a_damaged_title(number: str) -> None:
+    lines = [RUS[10], number, "՛", "ПРЕППОЖЕНИЕ ЗАМЕСТИТЕЛЯ НАРОДНОГО КОМИССАРА ИНОСТРАННЫХ",
+             "ДЕЛ СОВЕТСКОГО АЗЕРБАЙДЖАНА", "Правительству Армении", "Бак`’, 9 мая 1920 г.", "Текст.",
+             "Источник: ЦГИА РА, ф. 200, оп. 1, д. 581, л. 30. Подлинник."]
+    _lead, rec = build_records([make_page("rus/f/0030", lines, lang="rus")])
+    assert (rec.doc_type, rec.collection_number[:2], rec.date) == ("proposal", "32", "1920-05-09")
+    assert rec.title == "ПРЕППОЖЕНИЕ ЗАМЕСТИТЕЛЯ НАРОДНОГО КОМИССАРА ИНОСТРАННЫХ ДЕЛ СОВЕТСКОГО АЗЕРБАЙДЖАНА"
+    assert {"doc_type", "place"} <= set(rec.flags)
+    assert ("collection_number" in rec.flags) is (number != "/ № 321.")
+
+
+def test_place_that_lost_its_capital() -> None:
+    lines = ["№ 320", "НОТА МИНИСТЕРСТВА ИНОСТРАННЫХ ДЕЛ АРМЕНИИ", "Заместителю народного комиссара",
+             "преван, 4 мая 1920 г.", "В ответ на вашу ноту.", "Источник: ЦГИА РА, ф. 200, оп. 1, д. 581, л. 29."]
+    (rec,) = build_records([make_page("rus/f/0029", lines, lang="rus")])
+    assert (rec.place, rec.date) == ("Ереван", "1920-05-04") and "place" in rec.flags

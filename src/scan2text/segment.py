@@ -20,12 +20,14 @@ from scan2text.extract.headers import (
     ADDRESSEE,
     BODY,
     CITATION,
+    DAMAGED_DATE,
     DATE,
     JUNK,
     NUMBER,
     SUBJECT,
     TITLE,
     DateLine,
+    damaged_date_line,
     date_line,
     extend_suffix_subject,
     is_caps,
@@ -41,8 +43,10 @@ from scan2text.models import Line, Page
 HEADER_THRESHOLD = 3
 HEADER_WINDOW = 8  # lines after a title searched for its place/date line
 MAX_TITLE_LEN = 110
+JUNK_CONF = 65.0  # below this Tesseract confidence, a word or two in the page's wrong script is a smudge
 CITATION_REACH = 8  # lines after a citation's first line where the next title is expected
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*\.?\s*$")
+# A collection number whose sign OCR lost or misread ('321', 'ի 18', 'ի։ 19' for '№ 18'), known by the title after it.
+_BARE_NUMBER = re.compile(r"^\s*(?:[^\W\d_]{1,2}[.,:։]?\s*)?(\d{1,4})\s*\.?\s*$")
 
 
 @dataclass
@@ -85,6 +89,15 @@ def stream(pages: list[Page]) -> list[StreamLine]:
     return out
 
 
+def _page_scripts(lines: list[StreamLine]) -> dict[int, str]:
+    """The script most letters on each page are in."""
+    counts: dict[int, dict[str, int]] = {}
+    for sl in lines:
+        page = counts.setdefault(sl.page_index, {})
+        page[sl.script] = page.get(sl.script, 0) + sum(ch.isalpha() for ch in sl.clean)
+    return {p: max(c, key=lambda k: c[k]) for p, c in counts.items() if c}
+
+
 def _lang(grammar: Grammar, script: str) -> list[LanguageGrammar]:
     return grammar.for_script(script) or list(grammar.languages.values())
 
@@ -96,11 +109,17 @@ class _Segmenter:
         self.types = [type_word(sl.clean, sl.mask, grammar) for sl in lines]
         self.numbers = [number_line(sl.clean, grammar) for sl in lines]
         self.cites = [citation_start(sl.clean, grammar) for sl in lines]
-        # Specks and punch holes OCR'd as '~', "'", 'i': kept in the text, ignored as context.
-        self.junk = [sum(ch.isalnum() for ch in sl.clean) < 3 and self.numbers[i] is None
-                     for i, sl in enumerate(lines)]
+        # Specks and punch holes OCR'd as '~', "'", 'i', and stamps or edge shadows OCR'd as a low-confidence
+        # word in another script ('ԷԲքսԵԼ1ՇՏ.' on an English page): kept in the text, ignored as context.
+        scripts = self.page_scripts = _page_scripts(lines)
+        self.junk = [self.numbers[i] is None and (sum(ch.isalnum() for ch in sl.clean) < 3 or (
+            0 < sl.line.conf < JUNK_CONF and len(sl.clean.split()) <= 2
+            and sl.script not in ("", scripts.get(sl.page_index, sl.script))))
+            for i, sl in enumerate(lines)]
         self._dates: dict[int, DateLine | None] = {}
-        self.bare_number: set[int] = set()
+        self._damaged: dict[int, DateLine | None] = {}
+        # Numbers read only in part ('No. 4?') or without their sign: flagged when they become a record's.
+        self.bare_number: set[int] = {i for i, n in enumerate(self.numbers) if n and "?" in n}
 
     def date_at(self, j: int) -> DateLine | None:
         """The place/date line starting at j, also when OCR broke it over two lines."""
@@ -116,6 +135,12 @@ class _Segmenter:
                     found = None
             self._dates[j] = found
         return self._dates[j]
+
+    def damaged_at(self, j: int) -> DateLine | None:
+        """A place/date line at j whose date OCR damaged past reading (found only where a date line is due)."""
+        if j not in self._damaged:
+            self._damaged[j] = damaged_date_line(self.lines[j].clean, self.g)
+        return self._damaged[j]
 
     def prev(self, i: int) -> int:
         """The nearest line before i that is not junk, or -1."""
@@ -134,10 +159,15 @@ class _Segmenter:
             if self.junk[j]:
                 continue
             if self.cites[j] is not None or (self.types[j] and j > t + 1 and self._title_like(j)):
+                end = j
                 break
             if self.date_at(j):
                 date_at = j
                 break
+        damaged = False
+        if date_at is None:
+            date_at = next((j for j in range(t + 1, end) if not self.junk[j] and self.damaged_at(j)), None)
+            damaged = date_at is not None
         roles = [TITLE]
         current = TITLE
         stop = date_at if date_at is not None else min(end, t + 4)
@@ -159,7 +189,7 @@ class _Segmenter:
         extend_suffix_subject(roles, [sl.clean for sl in self.lines[t: t + len(roles)]], lg)
         dl = None
         if date_at is not None:
-            dl = self.date_at(date_at)
+            dl = self.damaged_at(date_at) if damaged else self.date_at(date_at)
             roles.extend([DATE] * (dl.lines if dl else 1))
         return roles, dl
 
@@ -169,8 +199,17 @@ class _Segmenter:
         if text.endswith((".", ":", ";")) or len(text) > 80 or count >= 3:
             return False
         if current == TITLE:
-            return (caps and is_caps(text)) or text[:1].islower()
+            # A wrapped title keeps its shape: capitals, or title case ('Affairs of the RSFSR L. Karakhan').
+            return (is_caps(text) if caps else title_shaped(text)) or text[:1].islower()
         return text[:1].islower()
+
+    def _script_changes(self, i: int) -> bool:
+        """Whether line i opens a page in another script than the page before: no citation runs on to it."""
+        p = self.prev(i)
+        if p < 0 or not self.lines[i].first_on_page:
+            return False
+        here, before = self.lines[i].page_index, self.lines[p].page_index
+        return self.page_scripts.get(here) != self.page_scripts.get(before)
 
     def _title_like(self, i: int) -> bool:
         text = self.lines[i].clean.strip()
@@ -194,7 +233,7 @@ class _Segmenter:
             s += 1
         roles, dl = self.header_zone(i)
         if dl is not None:
-            s += 2
+            s += 2 if dl.date.confidence > DAMAGED_DATE else 1
         if len(roles) > 1 and roles[1] in (ADDRESSEE, SUBJECT):
             s += 1
         return s
@@ -221,6 +260,9 @@ class _Segmenter:
                 start = p if p >= 0 and self.numbers[p] is not None else i
                 if starts and not starts[-1][1] and starts[-1][0] == p and len(self.lines[p].clean.strip()) <= 12:
                     start = p  # a damaged number line taken for stray text belongs to this header
+                    if self.numbers[p] is None and (digits := re.search(r"\d{1,4}", self.lines[p].clean)):
+                        self.numbers[p] = digits.group()
+                        self.bare_number.add(p)
                 if starts and starts[-1][0] == start:
                     starts[-1] = (start, True)
                 elif not starts or starts[-1][0] < start:
@@ -234,8 +276,8 @@ class _Segmenter:
                 starts.append((i, True))
                 cite_open = False
                 continue
-            if cite_open and self.cites[i] is None and self.numbers[i] is None and not continues_citation(
-                    self.lines[self.prev(i)].clean, self.lines[i].clean, self.g):
+            if cite_open and self.cites[i] is None and self.numbers[i] is None and (self._script_changes(i) or (
+                    not continues_citation(self.lines[self.prev(i)].clean, self.lines[i].clean, self.g))):
                 starts.append((i, False))  # the citation ended its document: this is text of another
             cite_open = self.cites[i] is not None or (cite_open and (not starts or starts[-1][0] != i))
         return starts
@@ -274,6 +316,9 @@ def _label(seg: _Segmenter, a: int, b: int, header: bool) -> Segment:
         zone = zone[: b - t]
         roles[k: k + len(zone)] = zone
         k += len(zone)
+    for j in range(a + k, b):
+        if seg.junk[j] and roles[j - a] == BODY:
+            roles[j - a] = JUNK
     for j in range(a + k, b):
         if seg.cites[j] is not None:
             out.citation_offset = seg.cites[j]

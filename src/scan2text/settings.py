@@ -31,14 +31,16 @@ class PreprocessSettings(_Section):
         0.5, description="Widest dark structure kept as ink by the flattening, in x-heights"
     )
     ink_floor: float = Field(
-        0.2, description="Ink fainter than this share of the darkest strokes is dropped (show-through, paper grain)"
+        0.1, description="Ink fainter than this share of the darkest strokes is dropped (show-through, paper grain)"
     )
-    binarize: Literal["sauvola", "otsu", "none"] = "sauvola"
+    binarize: Literal["sauvola", "otsu", "none"] = Field(
+        "none", description="'none' hands Tesseract the flattened greyscale page, which it reads best (measured)"
+    )
     sauvola_window: int = 31
     sauvola_k: float = 0.2
     despeckle: bool = True
     rescale: bool = True
-    target_xheight: int = Field(30, description="x-height in pixels Tesseract reads best")
+    target_xheight: int = Field(22, description="x-height in pixels Tesseract reads best (measured)")
 
 
 class OcrSettings(_Section):

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
+from scan2text.extract.archives import read_archive
 from scan2text.extract.citeformat import format_citation
 from scan2text.extract.publications import parse_publication
 from scan2text.extract.tolerant import (
     CLEAN,
+    COLONS,
     DASH_RE,
     FUZZY,
     REPAIRED,
+    SPECKS,
     clean_text,
     damaged,
     fix_number,
@@ -31,12 +32,10 @@ from scan2text.grammar import Grammar, default_grammar
 from scan2text.models import CitedSource, Publication
 
 FIELDS = ("fund", "inventory", "file", "sheet")
-_VALUE = re.compile(rf"\.?\s*(?:№\s*)?(?P<val>(?:[A-ZА-Я]{{1,2}}{DASH_RE})?[0-9OoОоlIiі|]+[a-zа-я]?)(?!\w)")
+_VALUE = re.compile(rf"\.?\s*(?:№\s*)?[(\[]?(?P<val>(?:[A-ZА-Я]{{1,2}}{DASH_RE})?[0-9OoОоlIiі|]+[a-zа-я]?)(?!\w)")
 _N = r"[0-9OoОоlIiі|]+"
 _SPAN = re.compile(rf"\.?\s*(?P<span>{_N}(?:\s*(?:{DASH_RE}|,|and|и|և)\s*{_N})*)")
 _TOKEN = re.compile(r"(?<!\w)[^\W\d_]+")
-# After 'Source'/'Աղբյուր': OCR reads the Armenian '՝' as a backquote or apostrophe.
-COLONS = ":՝։`'’"
 
 
 @dataclass
@@ -65,13 +64,6 @@ class _Lexicon:
         self.source_anywhere = re.compile(rf"(?<!\w)(?:{phrases(g.words('source_keywords'))}){colon}")
         self.published = re.compile(rf"(?:{phrases(g.words('published_keywords'))}){colon}", re.IGNORECASE)
         self.copy = re.compile(rf"(?:{phrases(g.words('copy_keywords'))}){colon}", re.IGNORECASE)
-        self.archive_by_key: dict[str, tuple[str, str | None]] = {}
-        for arch in g.archives.values():
-            for name in arch.names:
-                self.archive_by_key[norm_key(name)] = (name, None)
-            for a in arch.abbreviations:
-                self.archive_by_key[norm_key(a)] = (a, a)
-        self.archive_names = [n for arch in g.archives.values() for n in arch.names]
 
 
 _LEXICONS: dict[int, _Lexicon] = {}
@@ -81,28 +73,6 @@ def _lex(g: Grammar) -> _Lexicon:
     if id(g) not in _LEXICONS:
         _LEXICONS[id(g)] = _Lexicon(g)
     return _LEXICONS[id(g)]
-
-
-def _archive(printed: str, lex: _Lexicon) -> tuple[str | None, str | None, float]:
-    """(archive as printed, its abbreviation, confidence); an OCR-damaged known name is restored."""
-    printed = printed.strip(f" ,.;{COLONS}")
-    if not printed:
-        return None, None, CLEAN
-    m = re.match(r"^(?P<name>.*?)\s*\((?P<abbr>[^()]+)\)$", printed)
-    name, abbr = (m.group("name"), m.group("abbr").strip()) if m else (printed, None)
-    known = lex.archive_by_key.get(norm_key(name))
-    if known:
-        return printed, abbr or known[1], CLEAN
-    best = process.extractOne(name, lex.archive_names, scorer=fuzz.ratio, score_cutoff=85)
-    if best:
-        canonical = best[0]
-        return (f"{canonical} ({abbr})" if abbr else canonical), abbr, FUZZY
-    if re.search(r"\d|(?<!\w)\w{1,2}\.", printed):
-        return printed, abbr, FUZZY  # a field keyword we could not read ran into the name
-    if process.extractOne(norm_key(name), list(lex.archive_by_key), scorer=fuzz.ratio, score_cutoff=75):
-        return printed, abbr, FUZZY  # 'ЦГИ РА': one letter from a known archive, maybe damaged
-    # Not in the grammar: keep it as printed, but a reviewer may want to add it there.
-    return printed, abbr, 0.9
 
 
 Hit = tuple[str, int, int, str, float]
@@ -229,14 +199,32 @@ def _forms(rest: str, lex: _Lexicon) -> tuple[str | None, float]:
     return (", ".join(found) if found else None), conf
 
 
+# A keyword at the line start OCR may have broken ('Ис. очник:') before its colon.
+_LEADING_WORD = re.compile(rf"\s*(?P<w>[^\W\d_]+(?:[.\s]{{1,2}}[^\W\d_]+){{0,2}})\s*(?P<colon>[{COLONS}]?)")
+DAMAGED_KEYWORD = 75.0  # how like 'Source' a word before a colon must be ('Svuurce:')
+
+
+def _source_keyword(text: str, lex: _Lexicon) -> tuple[int, bool] | None:
+    """(end of the damaged 'Source' keyword at the line start, whether a colon follows it), or None."""
+    m = _LEADING_WORD.match(text)
+    if not m:
+        return None
+    word = re.sub(r"[.\s]", "", m.group("w"))
+    keywords = lex.grammar.words("source_keywords")
+    cutoff = DAMAGED_KEYWORD if m.group("colon") else 80.0
+    if match_keyword(word, keywords, min_fuzzy_len=5, cutoff=cutoff) is None:
+        return None
+    return m.end(), bool(m.group("colon"))
+
+
 def _strip_source_keyword(text: str, lex: _Lexicon) -> tuple[str, float]:
     """Text without its leading 'Source:' (also when OCR damaged it: 'сточник:'), and how sure we are."""
     stripped = lex.source_kw.sub("", text, count=1)
     if stripped != text:
         return stripped, CLEAN
-    m = re.match(rf"\s*([^\W\d_]+)\s*[{COLONS}]\s*", text)
-    if m and match_keyword(m.group(1), lex.grammar.words("source_keywords"), min_fuzzy_len=5):
-        return text[m.end():], FUZZY
+    found = _source_keyword(text, lex)
+    if found and found[1]:
+        return text[found[0]:].lstrip(), FUZZY
     return text, CLEAN
 
 
@@ -245,7 +233,7 @@ def _source(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> SourcePar
     archive_text, kw_conf = _strip_source_keyword(seg[:first], lex)
     if not hits and not archive_text.strip(" ,.;:"):
         return None
-    archive, abbr, aconf = _archive(archive_text, lex)
+    archive, abbr, aconf = read_archive(archive_text, lex.grammar)
     aconf = min(aconf, kw_conf)
     if archive and damaged(mask, offset, offset + first):
         aconf = min(aconf, REPAIRED)
@@ -342,12 +330,10 @@ def citation_start(text: str, grammar: Grammar | None = None) -> int | None:
     """
     lex = _lex(grammar or default_grammar())
     clean, mask = clean_text(text)
-    keywords = lex.grammar.words("source_keywords")
     hits, _first = _fields(clean, mask, 0, lex)
-    if m := re.match(rf"\s*([^\W\d_]+)\s*([{COLONS}]?)", clean):
-        hit = match_keyword(m.group(1), keywords, min_fuzzy_len=5)
-        if hit and (m.group(2) or hits):
-            return m.start(1)
+    found = _source_keyword(clean, lex)
+    if found and (found[1] or hits):
+        return len(clean) - len(clean.lstrip())
     if m := lex.source_anywhere.search(clean):
         return m.start()
     if len({h[0] for h in hits}) >= 3:
@@ -374,11 +360,13 @@ def continues_citation(previous: str, text: str, grammar: Grammar | None = None)
     publication or copy note, archival fields, a bare number.
     """
     lex = _lex(grammar or default_grammar())
-    line, mask = clean_text(text.strip())
+    line, mask = clean_text(text.strip().lstrip(SPECKS + " "))  # '‘Published in:' with a speck before it
     if breaks_off(previous, lex.grammar) or re.match(r"[\d–—-]", line):
         return True
-    if lex.published.match(line) or lex.copy.match(line):
-        return True
+    for exact, kind in ((lex.published, "published_keywords"), (lex.copy, "copy_keywords")):
+        # 'Pubt-ished in:' — a damaged keyword opening the line still continues the citation
+        if exact.match(line) or any(s == 0 for s, _e, _c in _keyword_spans(line, exact, lex.grammar.words(kind))):
+            return True
     if _form_at(re.split(r"[.։:]", line, maxsplit=1)[0].strip(" ,;"), lex):
         return True
     hits, _ = _fields(line, mask, 0, lex)

@@ -20,7 +20,7 @@ from scan2text.grammar import Grammar, default_grammar
 
 
 class ParsedDate(BaseModel):
-    iso: str
+    iso: str | None  # None: a date was printed here but OCR left too little of it to read
     date_text: str
     confidence: float = CLEAN
     start: int = 0
@@ -29,13 +29,15 @@ class ParsedDate(BaseModel):
     qualifier: str | None = None
 
 
-_N = r"[0-9OoОоlI|]"
-_D = rf"{_N}{{1,2}}"
+# Digits and the letters OCR reads typed digits as (0/O/о, 1/l/I/i/|, 3/З); a day may carry one stray
+# character OCR inserted ('May 1i1, 1920'), dropped when reading it.
+_N = r"[0-9OoОоlIiі|Зз]"
+_D = rf"{_N}{{1,3}}"
 _Y = rf"{_N}{{4}}"
 _M = r"[^\W\d_]{3,14}\.?"
 _DASH = rf"\s*{DASH_RE}\s*"
-_B = r"(?<![\w.])"  # numbers must not be glued to a preceding word or number
-_E = r"(?!\w)"
+_B = r"(?<![\w.])(?<!\d[^\w\s])"  # numbers must not be glued to a preceding word or number, even by a speck
+_E = r"(?!\w|[^\w\s]\d)"  # nor cut off before a speck and more digits ('հունվարի 1\'0' is not the 1st)
 
 # Each pattern names day/month/year groups; `*2` groups are the second date of a range, or the
 # New Style date when `ns` is set on the pattern.
@@ -52,6 +54,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("numeric", rf"{_B}(?P<d1>{_D})\.(?P<m1>{_N}{{1,2}})\.(?P<y>{_Y}){_E}"),
 ]
 _COMPILED = [(name, re.compile(rx)) for name, rx in _PATTERNS]
+_SPECK_GAP = re.compile(r"(?<=[^\W\d_])[`'’‘\"](?=\d)")
+SPECKED = 0.9  # a speck standing for a space changes no digit: noted, not flagged
 _NUMERIC_GROUPS = ("d1", "d2", "y")
 
 
@@ -67,6 +71,10 @@ def _month(token: str, grammar_id: int) -> tuple[int, float] | None:
     months = grammar.month_words
     if word in months:
         return months[word], CLEAN
+    for script in ("Latn", "Cyrl", "Armn"):
+        # 'Мау' put into Cyrillic because the line's only unambiguous letter was a 'З' standing for 3
+        if (repaired := clean_text(token.rstrip("."), script)[0].lower()) in months:
+            return months[repaired], REPAIRED
     if len(word) < 4:
         return None
     best = process.extractOne(word, [k for k in months if len(k) >= 4], scorer=fuzz.ratio, score_cutoff=80)
@@ -74,6 +82,14 @@ def _month(token: str, grammar_id: int) -> tuple[int, float] | None:
 
 
 _GRAMMARS: dict[int, Grammar] = {}
+
+
+def month_number(token: str, grammar: Grammar | None = None) -> int | None:
+    """The month a word names, read through OCR damage, or None."""
+    grammar = grammar or default_grammar()
+    _lexicon(grammar)
+    got = _month(token, id(grammar))
+    return got[0] if got else None
 
 
 def _phrase_re(phrases: list[str]) -> str:
@@ -111,18 +127,32 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+def read_day(raw: str) -> tuple[int | None, float]:
+    """A day of the month through OCR swaps ('l1', 'З') and one inserted stray character ('1i1', '1|1')."""
+    if len(raw) <= 2:
+        value, fixed = to_int(raw)
+        return value, REPAIRED if fixed else CLEAN
+    digits = [ch for ch in raw if ch.isdigit()]
+    if len(raw) == 3 and len(digits) == 2:
+        return int("".join(digits)), FUZZY  # which character is the stray one is a guess: flag it
+    return None, CLEAN
+
+
 def _read(name: str, m: re.Match[str], mask: list[bool], gid: int) -> tuple[list[dt.date], float] | None:
     conf = CLEAN
     nums: dict[str, int] = {}
     for g in ("d1", "d2", "y"):
         if m.groupdict().get(g) is None:
             continue
-        value, fixed = to_int(m.group(g))
+        if g == "y":
+            value, fixed = to_int(m.group(g))
+            got = REPAIRED if fixed else CLEAN
+        else:
+            value, got = read_day(m.group(g))
         if value is None:
             return None
         nums[g] = value
-        if fixed:
-            conf = min(conf, REPAIRED)
+        conf = min(conf, got)
     months: dict[str, int] = {}
     for g in ("m1", "m2"):
         raw = m.groupdict().get(g)
@@ -168,10 +198,15 @@ def find_dates(text: str, lang: str | None = None, grammar: Grammar | None = Non
     grammar = grammar or default_grammar()
     lex = _lexicon(grammar)
     clean, mask = clean_text(text)
+    # 'мая`1920': a speck where a space was, between a word and a number (same length, so spans hold)
+    specked = [m.start() for m in _SPECK_GAP.finditer(clean)]
+    clean = _SPECK_GAP.sub(" ", clean)
     found: list[tuple[int, int, str, re.Match[str], list[dt.date], float]] = []
     for name, rx in _COMPILED:
         for m in rx.finditer(clean):
             got = _read(name, m, mask, id(grammar))
+            if got and any(m.start() <= k < m.end() for k in specked):
+                got = got[0], min(got[1], SPECKED)
             if got:
                 found.append((m.start(), -m.end(), name, m, *got))
     found.sort(key=lambda f: (f[0], f[1]))
@@ -213,8 +248,8 @@ def _finish(clean: str, start: int, end: int, name: str, m: re.Match[str], dates
             continue
         if m.groupdict().get(g) is None:
             continue
-        value, _ = to_int(m.group(g))
-        width = len(m.group(g)) if g != "y" else 4
+        value = to_int(m.group(g))[0] if g in ("y", "m1") else read_day(m.group(g))[0]
+        width = min(len(m.group(g)), 2) if g != "y" else 4
         pieces.append((m.start(g), m.end(g), str(value).zfill(width)))
     out = ""
     for s, e, rep in sorted(pieces):

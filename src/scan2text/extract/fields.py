@@ -6,13 +6,32 @@ import re
 from statistics import fmean
 
 from scan2text.extract.citations import parse_citation_detailed
-from scan2text.extract.headers import ADDRESSEE, BODY, CITATION, DATE, SUBJECT, TITLE, title_shaped
-from scan2text.extract.tolerant import CLEAN, FLAG_BELOW, REPAIRED, damaged, join_lines, script_of
+from scan2text.extract.headers import (
+    ADDRESSEE,
+    BODY,
+    CITATION,
+    DATE,
+    SUBJECT,
+    TITLE,
+    title_shaped,
+)
+from scan2text.extract.tolerant import (
+    CLEAN,
+    FLAG_BELOW,
+    FUZZY,
+    REPAIRED,
+    damaged,
+    join_lines,
+    script_of,
+    strip_specks,
+)
 from scan2text.grammar import Grammar
 from scan2text.models import Page, Record, RecordPage, SheetRef
 from scan2text.segment import Segment, StreamLine
 
 CITED_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
+REQUIRED_CITED = ("archive", "fund", "file", "sheets")
+GARBLED_FIELDS = 3  # a source with this many fields flagged or missing is flagged as a whole
 MAX_SIGNATURE_LINES = 4
 
 
@@ -61,11 +80,13 @@ def _signatories(body: list[StreamLine], before_citation: str) -> list[str]:
     Wrapped body lines run to the typed margin; a signature line stops well short of it.
     """
     out: list[str] = []
-    if before_citation.strip():
-        out.append(before_citation.strip())
+    if sum(ch.isalnum() for ch in before_citation) >= 2:
+        out.append(strip_specks(before_citation))
     full = max((len(sl.clean.strip()) for sl in body), default=0)
     for sl in reversed(body):
-        text = sl.clean.strip()
+        text = strip_specks(sl.clean)
+        if sum(ch.isalnum() for ch in text) < 2:
+            continue  # a smudge between the signature and the citation
         if len(out) >= MAX_SIGNATURE_LINES or text.endswith((".", ":", ";", ",", "…", "։")):
             break
         if len(text) > 0.85 * full and not title_shaped(text):
@@ -96,7 +117,7 @@ def build_record(seg: Segment, pages: list[Page], grammar: Grammar) -> Record:
     conf: dict[str, float] = {}
     if seg.header:
         _header(seg, record, by_role, conf, lg.addressee_prefixes if lg else [])
-    _citation(seg, record, by_role, conf, grammar)
+    _citation(seg, record, by_role, conf, grammar, lg.script if lg else "")
     body = by_role.get(BODY, [])
     cite_lines = by_role.get(CITATION, [])
     before = cite_lines[0].line.text[: seg.citation_offset] if cite_lines else ""
@@ -114,7 +135,7 @@ def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], 
     record.collection_number = seg.collection_number
     if seg.collection_number:
         conf["collection_number"] = seg.collection_number_conf
-    record.title = _text(title_lines)
+    record.title = join_lines([strip_specks(sl.clean) for sl in title_lines]) or None
     if record.title:
         conf["title"] = ocr_factor(title_lines)
         word = re.search(r"[^\W\d_]+", record.title)
@@ -124,6 +145,9 @@ def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], 
     record.subject = _text(by_role.get(SUBJECT, []))
     dl = seg.date_line
     if dl is None:
+        # Every document of these collections is dated: a header without a date line means OCR damaged it
+        # past recognition, and the place was on that line too. Say so rather than leave them silently empty.
+        conf["date"] = conf["place"] = 0.0
         return
     date_lines = by_role.get(DATE, [])
     factor = ocr_factor(date_lines)
@@ -137,11 +161,11 @@ def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], 
         repaired = REPAIRED if at >= 0 and damaged(sl.mask, at, at + len(dl.place)) else CLEAN
         conf["place"] = min(repaired, dl.place_conf) * factor
     if dl.number:
-        conf["number"] = factor
+        conf["number"] = dl.number_conf * factor
 
 
 def _citation(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], conf: dict[str, float],
-              grammar: Grammar) -> None:
+              grammar: Grammar, lg_script: str = "") -> None:
     cite_lines = by_role.get(CITATION, [])
     if not cite_lines:
         if seg.header:
@@ -161,3 +185,41 @@ def _citation(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]]
         if values:
             conf[name] = min(values) * factor
     conf.setdefault("archive", CLEAN * factor)
+    for name in _disagreeing_with_pages(record):
+        conf[name] = min(conf.get(name, CLEAN), FUZZY)
+    for name in REQUIRED_CITED:
+        if any(getattr(s.source, name) is None for s in sources):
+            conf[name] = 0.0  # every archival reference has these: OCR lost or garbled it
+    doubtful = [s for s in sources if sum(v < FLAG_BELOW for v in s.confidence.values())
+                + sum(getattr(s.source, n) is None for n in REQUIRED_CITED) >= GARBLED_FIELDS]
+    foreign = [sl for sl in cite_lines
+               if sl.script not in ("", lg_script) and sum(ch.isalpha() for ch in sl.clean) >= 3]
+    if doubtful or (lg_script and foreign):
+        # A line read in the wrong script ('Убрёцшайп:' for 'Մեքենագիր։') or most fields guessed: nothing in
+        # it, the form included, can be trusted.
+        conf["cited_source"] = 0.0
+
+
+def _disagreeing_with_pages(record: Record) -> list[str]:
+    """Citation fields that contradict where the scanned pages sit (fund/inventory/file folders, sheet numbers).
+
+    A document may cite any archive, so a source unlike the pages' file says nothing. But a source that
+    names the pages' own sheets and two of their fund/inventory/file, and differs in the third ('ֆ. 209' on
+    a page of fund 200), or one that names their file but other sheets, was most likely misread by OCR.
+    """
+    refs = [p.sheet for p in record.pages if p.sheet and p.sheet.fund]
+    if not refs:
+        return []
+    here = (refs[0].fund, refs[0].inventory, refs[0].file)
+    sheets = [r.sheet for r in refs if r.sheet is not None]
+    out: list[str] = []
+    for src in record.cited_source:
+        same = [a == b for a, b in zip((src.fund, src.inventory, src.file), here, strict=True)]
+        if not sheets or src.sheet_first is None or src.sheet_last is None:
+            continue
+        covers = src.sheet_first <= min(sheets) and max(sheets) <= src.sheet_last
+        if all(same) and not covers:
+            out.append("sheets")
+        elif sum(same) == 2 and covers:
+            out.append(("fund", "inventory", "file")[same.index(False)])
+    return out

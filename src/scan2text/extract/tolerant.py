@@ -22,6 +22,10 @@ FUZZY = 0.6  # a keyword recognised by edit distance
 FLAG_BELOW = 0.75
 
 DASHES = "-‐‑‒–—―"
+# After 'Source'/'Աղբյուր': OCR reads the Armenian '՝' as a backquote or apostrophe.
+COLONS = ":՝։`'’"
+# Specks, stains and the page edge OCR'd at the ends of a line.
+SPECKS = "|!'`‘’\"~_*•·°^/\\"
 DASH_RE = f"[{DASHES}]"
 
 # Pairs of letters that print (and OCR) alike across scripts: (Latin, Cyrillic).
@@ -44,7 +48,7 @@ _ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s|я|й|го|ый|ой|ին|րդ)$", re
 _WORD = re.compile(r"[\w|]+")
 # Only swaps common enough to repair silently-but-flagged; 'S'/'B'/'Z' are more often real letters.
 _DIGIT_LIKE = {"O": "0", "o": "0", "О": "0", "о": "0", "Օ": "0", "օ": "0", "l": "1", "I": "1", "|": "1",
-               "i": "1", "і": "1", "!": "1"}
+               "i": "1", "і": "1", "!": "1", "З": "3", "з": "3"}
 
 
 @lru_cache(maxsize=4096)
@@ -205,3 +209,10 @@ def phrases(words: list[str], lost_period: bool = False) -> str:
     if lost_period:
         alts = [a[:-2] + r"\.?" if a.endswith(r"\.") else a for a in alts]
     return "|".join(alts)
+
+
+def strip_specks(text: str) -> str:
+    """A line without the specks OCR made of dirt at either end ("' ԿՈՍԻՏԵԻՑ"); a speck glued to a word
+    may be a quotation mark, so it stays."""
+    specks = re.escape(SPECKS)
+    return re.sub(rf"^[{specks}\s]+(?=\s)|(?<=\s)[{specks}\s]+$", "", text.strip()).strip()

@@ -26,6 +26,7 @@ from scan2text.ocr.engines import (
 
 __all__ = [
     "ENGINE_NAMES",
+    "Engine",
     "EngineUnavailableError",
     "Osd",
     "current_engine",

@@ -14,7 +14,7 @@ import numpy as np
 
 from scan2text.errors import PreprocessError
 
-MAX_POINTS = 120_000
+MAX_POINTS = 60_000
 
 
 def profile_scores(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray, bin_size: float) -> np.ndarray:

@@ -54,7 +54,7 @@ def line_axis(xs: np.ndarray, ys: np.ndarray, size: float, max_angle: float) -> 
     Character columns of a monospaced page also make a vertical profile, but inter-line gaps are wider
     and emptier than inter-letter gaps, so the line axis wins by a factor of 2 or more in practice.
     """
-    xs, ys = subsample(xs, ys, 60_000)
+    xs, ys = subsample(xs, ys, 30_000)
     angles = np.arange(-max_angle, max_angle + 1e-9, 1.0)
     bins = max(1.0, size / 2)
     horizontal = profile_scores(xs, ys, angles, bins).max()

@@ -220,11 +220,16 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
     if settings.despeckle:
         # A flattened page is pure white where there is no ink, so everything darker is ink — faint strokes
         # included, which keeps faded letters whole (a letter broken into fragments would look like specks).
-        found = ink if ink is not None else cv2.compare(out, 240, cv2.CMP_LT) if settings.normalize_light else otsu(out)
-        specks, count = borders.speck_mask(found, xh)
+        if ink is not None:
+            page, level = cv2.bitwise_not(ink), 128
+        elif settings.normalize_light:
+            page, level = out, 240
+        else:
+            page, level = cv2.bitwise_not(otsu(out)), 128
+        specks, count = borders.speck_mask(page, xh, level)
         plan.steps.append(f"despeckle: {count} speck(s) removed")
         if specks is not None:
-            specks = cv2.bitwise_and(specks, found)
+            specks = cv2.bitwise_and(specks, cv2.compare(page, level, cv2.CMP_LT))
             if ink is not None:
                 ink[specks > 0] = 0
             else:
