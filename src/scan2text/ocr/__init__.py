@@ -16,6 +16,7 @@ from scan2text.settings import OcrSettings
 
 # Gap between stitched line crops, so Tesseract keeps them as separate lines.
 _STITCH_GAP = 40
+_SECOND_PASS_MIN_CONF = 75.0
 
 
 class OcrResult(Model):
@@ -78,7 +79,8 @@ def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSe
         reread = tesseract.recognize(stitched, other, psm=6, oem=settings.oem)
         for slot, candidate in _assign(reread, offsets).items():
             index = weak[slot]
-            if candidate.conf > best[index].conf + 10:
+            # A damaged line reads badly in every model; only a clearly good reading counts as the right script.
+            if candidate.conf > best[index].conf + 10 and candidate.conf >= _SECOND_PASS_MIN_CONF:
                 best[index] = candidate.model_copy(update={"id": lines[index].id})
     replaced = sum(1 for i in weak if best[i] is not lines[i])
     return [best.get(i, line) for i, line in enumerate(lines)], replaced
