@@ -17,6 +17,8 @@ $(VENV)/.runtime: pyproject.toml scripts/install-system.sh
 $(VENV)/.dev: $(VENV)/.runtime
 	scripts/install-system.sh --dev
 	$(BIN)/pip install -q -e '.[dev]'
+	# built against the system Tesseract, not the wheel that bundles its own (and no models)
+	$(BIN)/pip install -q --no-binary tesserocr 'tesserocr>=2.6'
 	touch $@
 
 run: install

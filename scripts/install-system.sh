@@ -5,7 +5,8 @@
 set -euo pipefail
 
 runtime=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-hye tesseract-ocr-osd)
-dev=(fonts-dejavu-core fonts-freefont-ttf fonts-noto-core chromium)
+# Chromium for the browser tests; the Tesseract headers to build tesserocr, the optional persistent engine.
+dev=(fonts-dejavu-core fonts-freefont-ttf fonts-noto-core chromium libtesseract-dev libleptonica-dev pkg-config g++)
 
 want=("${runtime[@]}")
 # A fresh Debian has python3 but not always its venv module.
