@@ -187,3 +187,19 @@ def test_search_box_and_document_view(browser, server: str) -> None:
     assert page.locator("table.pages td.sheet").all_inner_texts() == ["213"]
     assert _field(page, "cited_source.0.sheets").input_value() == "213–214"
     context.close()
+
+
+def test_diff_view_shows_the_correction_against_the_ocr(browser, server: str, out_dir: Path) -> None:
+    with _store(out_dir) as store:
+        state = store.page_state(MID)
+        line = state.lines[0]
+        store.correct_line(MID, line.line_id, "Telegram from Erevan", "ann", line.version)
+    context, page = _reviewer(browser, "ann")
+    page.goto(_url(server, MID))
+    page.click("#diff-link")
+    page.wait_for_url("**/diff/**")
+    changed = page.locator(".s2t-diff del, .s2t-diff ins").all_inner_texts()
+    assert changed, page.content()[:2000]
+    assert "Erevan" in page.locator(".s2t-diff").inner_text()
+    assert "%" in page.locator("h1 + p").inner_text()
+    context.close()

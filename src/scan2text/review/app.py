@@ -123,6 +123,22 @@ def create_app(out_dir: Path) -> FastAPI:
             level=images.level,
         )
 
+    @app.get("/diff/{page_id:path}", response_class=HTMLResponse)
+    def page_diff(request: Request, page_id: str) -> HTMLResponse:
+        """The page's OCR against its corrected text, with the diff report's own view."""
+        from scan2text.diff.align import diff_page
+        from scan2text.diff.report import render_page_fragment, report_css
+        from scan2text.diff.sources import SourceLine
+
+        state = store.page_state(page_id)
+        reference = [SourceLine(text=ln.text, id=ln.line_id, box=ln.box) for ln in state.lines]
+        ocr = [SourceLine(text=ln.ocr_text if ln.ocr_text is not None else ln.text, id=ln.line_id, box=ln.box)
+               for ln in state.lines]
+        result = diff_page(page_id, reference, ocr, crop_side=None)
+        fragment = render_page_fragment(result, crops=False, ref_label="corrected", hyp_label="OCR")
+        return page_html(request, "diff.html", page_id=page_id, fragment=fragment, css=report_css(),
+                         cer=result.chars.rate, edits=result.chars.edits, chars=result.chars.reference_length)
+
     @app.get("/doc/{record_id:path}", response_class=HTMLResponse)
     def doc(request: Request, record_id: str) -> HTMLResponse:
         view = _record_view(store, record_id)
