@@ -25,22 +25,10 @@ LANGUAGES = {
 }
 
 
-class Rect(BaseModel):
+class Rect(Box):
     """A region in original-image pixels: its axis-aligned box and its (possibly rotated) outline."""
 
-    x: int
-    y: int
-    w: int
-    h: int
     points: str  # PAGE-XML "x1,y1 x2,y2 …"
-
-    @property
-    def x2(self) -> int:
-        return self.x + self.w
-
-    @property
-    def y2(self) -> int:
-        return self.y + self.h
 
 
 class ExportWord(BaseModel):
