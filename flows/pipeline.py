@@ -8,22 +8,24 @@ existing Dask cluster with `dask_address`.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from scan2text.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_page
+from scan2text.ingest import PageSource
 from scan2text.settings import Settings
 
 
 @task(name="page", cache_policy=NO_CACHE, persist_result=False, retries=0)
-def page_task(source: dict, out_dir: str, settings: dict) -> PageOutcome:
+def page_task(source: dict, out_dir: str, settings: dict, lang_hint: str | None = None) -> PageOutcome:
     # Plain dicts cross the wire to Dask workers; the models are rebuilt on the worker.
-    return run_page(source, Path(out_dir), Settings.model_validate(settings))
+    return run_page(source, Path(out_dir), Settings.model_validate(settings), lang_hint)
 
 
 @flow(name="scan2text-run", persist_result=False, validate_parameters=False, log_prints=False)
@@ -42,13 +44,18 @@ def run_batch(
     # A bounded window of pages in flight: each finished page is stored and released before the next is
     # submitted, so memory does not grow with the batch (a future keeps its page until dropped).
     window = max(2, 2 * (settings.workers or os.cpu_count() or 1))
-    pending = {page_task.submit(src.model_dump(), out_dir, settings_blob) for src, _ in islice(queue, window)}
+
+    def submit(batch: Iterable[tuple[PageSource, str]]) -> set[PrefectFuture]:
+        # Each page carries its folder's language so far, so only a folder's first pages detect the script.
+        return {page_task.submit(src.model_dump(), out_dir, settings_blob, plan.language_hint(src)) for src, _ in batch}
+
+    pending = submit(islice(queue, window))
     while pending:
         done = next(as_completed(list(pending)))
         pending.discard(done)
         plan.accept(done.result())
         del done
-        pending.update(page_task.submit(src.model_dump(), out_dir, settings_blob) for src, _ in islice(queue, 1))
+        pending |= submit(islice(queue, 1))
     return finish_batch(plan)
 
 

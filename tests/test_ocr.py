@@ -41,6 +41,24 @@ def test_auto_picks_the_model_of_the_page_script(lang):
     assert all(ln.language == lang for ln in result.lines)
 
 
+@pytest.mark.parametrize(("lang", "hint"), [("rus", "eng"), ("hye", "rus"), ("eng", "hye")])
+def test_a_wrong_folder_language_is_caught_and_the_page_read_in_its_own(lang, hint):
+    font = ARMENIAN if lang == "hye" else MONO
+    image = render([(t, font) for t in TEXTS[lang]])
+    result = ocr_page(image, OcrSettings(lang="auto"), hint=hint)
+    assert (result.language, result.basis) == (lang, "script detected")
+    unhinted = ocr_page(image, OcrSettings(lang="auto"))
+    assert [ln.text for ln in result.lines] == [ln.text for ln in unhinted.lines]
+
+
+def test_a_right_folder_language_reads_the_page_as_detection_would():
+    image = render([(t, MONO) for t in TEXTS["rus"]])
+    hinted = ocr_page(image, OcrSettings(lang="auto"), hint="rus")
+    detected = ocr_page(image, OcrSettings(lang="auto"))
+    assert hinted.basis == "folder language confirmed" and detected.basis == "script detected"
+    assert [ln.text for ln in hinted.lines] == [ln.text for ln in detected.lines]
+
+
 def test_lines_keep_words_boxes_and_confidences():
     image = render([(t, MONO) for t in TEXTS["eng"]])
     result = ocr_page(image, OcrSettings(lang="eng"))

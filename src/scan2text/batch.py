@@ -48,11 +48,13 @@ class BatchSummary(Model):
         return self.failed == 0
 
 
-def run_page(source: PageSource | dict, out_dir: Path, settings: Settings) -> PageOutcome:
+def run_page(
+    source: PageSource | dict, out_dir: Path, settings: Settings, lang_hint: str | None = None
+) -> PageOutcome:
     """Process one page; every failure comes back as a PageError naming the file, stage and reason."""
     src = PageSource.model_validate(source)
     try:
-        page = process_page(src, out_dir, settings)
+        page = process_page(src, out_dir, settings, lang_hint)
         # A page read with the wrong language keeps its output but counts as failed, so a re-run retries it.
         error = (PageError(file=src.path, page_id=src.id, frame=src.frame, stage="ocr",
                            reason="; ".join(page.warnings), time=now()) if page.warnings else None)
@@ -81,9 +83,22 @@ class BatchPlan:
         self.errors: list[PageError] = []
         self.reused = 0
         self.processed = 0
+        # Language of the last page read in each folder: the likeliest language of its next page.
+        self.folder_language: dict[str, str] = {}
+
+    def language_hint(self, source: PageSource) -> str | None:
+        """The last language read in the page's folder, else in the nearest folder above it (a new file of
+        the same inventory); None at the start of a branch, where the page's script is detected."""
+        for folder in _folders(source.image):
+            if folder in self.folder_language:
+                return self.folder_language[folder]
+        return None
 
     def accept(self, outcome: PageOutcome) -> None:
         if outcome.page is not None:
+            if outcome.page.language and outcome.error is None:
+                for folder in _folders(outcome.page.image):
+                    self.folder_language[folder] = outcome.page.language
             # Only a clean page is marked finished under its cache key; a flagged one is redone next run.
             key = None if outcome.error else self.keys.get(outcome.page_id)
             self.store.save_page(self.run_id, outcome.page, key=key)
@@ -96,6 +111,13 @@ class BatchPlan:
         self.errors.append(error)
         self.store.record_error(self.run_id, error.file, error.stage, error.reason)
         log.error("%s: %s failed: %s", error.file, error.stage, error.reason)
+
+
+def _folders(image: str) -> list[str]:
+    """The image's folder and those above it, nearest first, within the input (the input root only for a
+    flat folder: languages of unrelated branches are no evidence)."""
+    folder = Path(image).parent
+    return [str(folder)] + [str(p) for p in folder.parents if str(p) != "."]
 
 
 def plan_batch(

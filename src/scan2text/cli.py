@@ -96,12 +96,16 @@ def run(
         err.print(f"[red]error:[/] {input_path}: input does not exist", highlight=False)
         raise typer.Exit(EXIT_USAGE)
     target = out_dir or Path("outputs") / input_path.resolve().name
-    from flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
-    from scan2text.progress import for_terminal, reporting
+    from flows.api_server import early_api_server
 
     try:
-        with reporting(for_terminal(quiet)):
-            summary = run_flow(input_path, target, settings, manifest, force, dask_address)
+        # Prefect's API server boots on the other core while this process imports Prefect.
+        with early_api_server() as api:
+            from flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
+            from scan2text.progress import for_terminal, reporting
+
+            with api.connected(), reporting(for_terminal(quiet)):
+                summary = run_flow(input_path, target, settings, manifest, force, dask_address)
     except Scan2TextError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(EXIT_USAGE) from None

@@ -104,6 +104,9 @@ class Page(Model):
     preprocessing: PreprocessReport = PreprocessReport()
     language: str = ""
     script: str = ""
+    language_basis: str = Field(
+        "", description="How the language was chosen: 'requested', 'script detected', or 'folder language confirmed'"
+    )
     lines: list[Line] = []
     mean_conf: float = 0.0
     ocr_seconds: float = 0.0

@@ -22,25 +22,29 @@ def cache_key(content_hash: str, frame: int, settings: Settings) -> str:
     return f"{content_hash[:24]}:{frame}:{settings.preprocess.fingerprint()}:{settings.ocr.fingerprint()}"
 
 
-def process_page(source: PageSource, out_dir: Path, settings: Settings) -> Page:
-    """Read one page and write its files; raises a Scan2TextError naming the file and the stage."""
+def process_page(source: PageSource, out_dir: Path, settings: Settings, lang_hint: str | None = None) -> Page:
+    """Read one page and write its files; raises a Scan2TextError naming the file and the stage.
+
+    `lang_hint`: the language of an earlier page of the same folder, tried first when the language is 'auto'.
+    """
     try:
-        return _process(source, out_dir, settings)
+        return _process(source, out_dir, settings, lang_hint)
     except Scan2TextError as exc:
         exc.path = exc.path or source.path
         raise
 
 
-def _process(source: PageSource, out_dir: Path, settings: Settings) -> Page:
+def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: str | None) -> Page:
     image = load_image(source)
     height, width = image.shape[:2]
     if int(image.max()) - int(image.min()) < 16:
         raise BlankPageError("blank page: the image has no contrast")
-    lang_hint = None if settings.ocr.lang == "auto" else settings.ocr.lang
+    if settings.ocr.lang != "auto":
+        lang_hint = settings.ocr.lang
     cleaned, report = preprocess(image, settings.preprocess, lang_hint=lang_hint)
     del image  # pages can be 100 MB; keep only what the next step needs
     clean_rel = write_clean_image(out_dir, source.id, cleaned)
-    result = ocr_page(cleaned, settings.ocr)
+    result = ocr_page(cleaned, settings.ocr, hint=lang_hint)
     page = Page(
         id=source.id,
         image=source.image,
@@ -52,6 +56,7 @@ def _process(source: PageSource, out_dir: Path, settings: Settings) -> Page:
         preprocessing=report,
         language=result.language,
         script=result.script or "",
+        language_basis=result.basis,
         lines=result.lines,
         mean_conf=result.mean_conf,
         ocr_seconds=result.seconds,

@@ -52,6 +52,11 @@ class OcrSettings(_Section):
     wrong_lang_conf: float = Field(
         50.0, description="With a fixed --lang, a page read below this mean confidence is checked for its script"
     )
+    hint_accept_conf: float = Field(
+        75.0,
+        description="With 'auto', a page read with its folder's last language is kept at this mean confidence or "
+        "above; below it the page's script is detected (a wrong model reads our pages at 20-55)",
+    )
 
 
 class Settings(_Section):

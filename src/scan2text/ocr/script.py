@@ -40,7 +40,7 @@ def dominant_script(text: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def text_band(image: np.ndarray, rows: int = 700) -> np.ndarray:
+def text_band(image: np.ndarray, rows: int = 360) -> np.ndarray:
     """A horizontal band through the middle of the inked area: enough lines to tell the script."""
     ink = (image < 128).sum(axis=1)
     inked = np.flatnonzero(ink > max(3, image.shape[1] // 200))

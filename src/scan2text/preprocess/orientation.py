@@ -35,6 +35,8 @@ LAYOUT_MIN_LINES = 6
 # the turned reading must beat the upright one by this many confidence points before a page is turned
 FLIP_MARGIN = 15.0
 MIN_WORDS = 3
+# below this best confidence a language hint is taken to be wrong for the page
+HINT_WEAK = 60.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ def decide_up_down(strip: np.ndarray, lang_hint: str | None, must_choose: bool =
     """
     lang = ALL_LANGS if lang_hint in (None, "", "auto") else str(lang_hint)
     as_is, turned, words = read_both_ways(strip, lang)
+    if lang != ALL_LANGS and (words < MIN_WORDS or max(as_is, turned) < HINT_WEAK):
+        # The hinted model reads neither way: the page is in another script; ask all three models.
+        lang = ALL_LANGS
+        as_is, turned, words = read_both_ways(strip, lang)
     margin = turned - as_is
     enough = words >= MIN_WORDS
     flip = margin > 0 if must_choose else (enough and margin >= FLIP_MARGIN)
