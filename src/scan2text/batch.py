@@ -16,6 +16,7 @@ from scan2text import __version__
 from scan2text.errors import InputError, Scan2TextError
 from scan2text.extract import build_records
 from scan2text.ingest import PageSource, content_hash, discover
+from scan2text.language_hints import LanguageHints
 from scan2text.models import Model, Page
 from scan2text.ocr import tesseract
 from scan2text.outputs import DB_FILE, PageError, now, read_page, write_errors, write_records
@@ -83,22 +84,15 @@ class BatchPlan:
         self.errors: list[PageError] = []
         self.reused = 0
         self.processed = 0
-        # Language of the last page read in each folder: the likeliest language of its next page.
-        self.folder_language: dict[str, str] = {}
+        self.hints = LanguageHints()
 
     def language_hint(self, source: PageSource) -> str | None:
-        """The last language read in the page's folder, else in the nearest folder above it (a new file of
-        the same inventory); None at the start of a branch, where the page's script is detected."""
-        for folder in _folders(source.image):
-            if folder in self.folder_language:
-                return self.folder_language[folder]
-        return None
+        return self.hints.hint(source.id, source.image)
 
     def accept(self, outcome: PageOutcome) -> None:
         if outcome.page is not None:
-            if outcome.page.language and outcome.error is None:
-                for folder in _folders(outcome.page.image):
-                    self.folder_language[folder] = outcome.page.language
+            if outcome.error is None:
+                self.hints.learn(outcome.page)
             # Only a clean page is marked finished under its cache key; a flagged one is redone next run.
             key = None if outcome.error else self.keys.get(outcome.page_id)
             self.store.save_page(self.run_id, outcome.page, key=key)
@@ -111,13 +105,6 @@ class BatchPlan:
         self.errors.append(error)
         self.store.record_error(self.run_id, error.file, error.stage, error.reason)
         log.error("%s: %s failed: %s", error.file, error.stage, error.reason)
-
-
-def _folders(image: str) -> list[str]:
-    """The image's folder and those above it, nearest first, within the input (the input root only for a
-    flat folder: languages of unrelated branches are no evidence)."""
-    folder = Path(image).parent
-    return [str(folder)] + [str(p) for p in folder.parents if str(p) != "."]
 
 
 def plan_batch(

@@ -22,6 +22,8 @@ from scan2text.settings import Settings
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+# A run's temporary API server goes with the run; logs shipped to it would be lost (or fail at exit).
+os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 # Its temporary server can take a while to boot on a loaded 2-core machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
@@ -235,11 +237,14 @@ def bench_throughput(
     root: Annotated[Path, typer.Argument(help="Sample set with truth.json")] = Path("samples"),
     pages: Annotated[int, typer.Option(help="Pages in the larger of the two timed runs")] = 40,
     workers: Annotated[int | None, typer.Option(help="Parallel workers [default: one per core]")] = None,
+    mixed: Annotated[
+        bool, typer.Option(help="One flat folder whose language changes every few pages, instead of file folders")
+    ] = False,
 ) -> None:
     """Pages/minute of `scan2text run` against Tesseract alone, start-up time and peak memory."""
     from scan2text.bench.throughput import format_report, throughput_bench
 
-    print(format_report(throughput_bench(root, pages, workers)))
+    print(format_report(throughput_bench(root, pages, workers, mixed)))
 
 
 def _register_diff() -> None:
