@@ -97,3 +97,20 @@ def test_script_detection_counts_characters():
     assert dominant_script("ֆոնդ 200") == "Armenian"
     script, counts = detect_script(render([(t, ARMENIAN) for t in TEXTS["hye"]]))
     assert script == "Armenian" and counts["Armenian"] > 30
+
+
+def test_stamp_and_scribble_fragments_are_set_aside_but_typed_lines_stay():
+    from scan2text.models import Box, Line, Word
+    from scan2text.ocr.noise import set_aside_noise
+
+    def line(text: str, conf: float) -> Line:
+        words = [Word(text=t, box=Box(x=0, y=0, w=5, h=5), conf=conf) for t in text.split()]
+        return Line(id="", text=text, box=Box(x=0, y=0, w=5, h=5), conf=conf, language="eng", words=words)
+
+    typed_faded = line("necessary pipers.", 45.5)  # a faded typed line: real words, low confidence
+    stamp = line("LL ue,", 25.0)
+    scribble = line("cS - ‘", 15.7)
+    confident = line("a p.", 90.0)  # short but read with confidence
+    kept, aside = set_aside_noise([typed_faded, stamp, scribble, confident], max_conf=50.0)
+    assert kept == [typed_faded, confident]
+    assert aside == [stamp, scribble]

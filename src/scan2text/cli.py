@@ -232,6 +232,18 @@ bench_app = typer.Typer(help="Benchmarks that print measured figures.", no_args_
 app.add_typer(bench_app, name="bench")
 
 
+@bench_app.command("memory")
+def bench_memory(
+    root: Annotated[Path, typer.Argument(help="Sample set with truth.json")] = Path("samples"),
+    pages: Annotated[list[int] | None, typer.Option(help="Batch sizes to run, smallest first (repeatable)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel workers [default: one per core]")] = None,
+) -> None:
+    """Peak memory of `scan2text run` for growing batches (default 10 and 1,000 pages)."""
+    from scan2text.bench.memory import format_memory, memory_bench
+
+    print(format_memory(memory_bench(root, sorted(pages or [10, 1000]), workers)))
+
+
 @bench_app.command("throughput")
 def bench_throughput(
     root: Annotated[Path, typer.Argument(help="Sample set with truth.json")] = Path("samples"),

@@ -108,6 +108,9 @@ class Page(Model):
         "", description="How the language was chosen: 'requested', 'script detected', or 'folder language confirmed'"
     )
     lines: list[Line] = []
+    set_aside: list[Line] = Field(
+        default_factory=list, description="Lines read as stamps, handwriting or specks: kept for review, not in text"
+    )
     mean_conf: float = 0.0
     ocr_seconds: float = 0.0
     warnings: list[str] = Field(default_factory=list, description="Problems a reviewer should know of")

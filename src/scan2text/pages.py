@@ -58,6 +58,7 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
         script=result.script or "",
         language_basis=result.basis,
         lines=result.lines,
+        set_aside=result.set_aside,
         mean_conf=result.mean_conf,
         ocr_seconds=result.seconds,
         warnings=result.warnings,

@@ -52,6 +52,11 @@ class OcrSettings(_Section):
     wrong_lang_conf: float = Field(
         50.0, description="With a fixed --lang, a page read below this mean confidence is checked for its script"
     )
+    noise_conf: float = Field(
+        50.0,
+        description="Lines below this mean confidence whose words are mostly fragments (stamps, handwriting, "
+        "specks) are set aside from the text; 0 keeps every line",
+    )
     hint_accept_conf: float = Field(
         75.0,
         description="With 'auto', a page read with its folder's last language is kept at this mean confidence or "

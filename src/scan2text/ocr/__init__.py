@@ -10,6 +10,7 @@ from pydantic import Field
 from scan2text.errors import BlankPageError
 from scan2text.models import Box, Line, Model, Word
 from scan2text.ocr import tesseract
+from scan2text.ocr.noise import set_aside_noise
 from scan2text.ocr.restore import restore_lines
 from scan2text.ocr.script import LANG_SCRIPT, SCRIPT_LANG, choose_language, detect_script
 from scan2text.settings import OcrSettings
@@ -26,6 +27,7 @@ class OcrResult(Model):
     basis: str = ""
     mean_conf: float = 0.0
     second_pass_lines: int = Field(0, description="Lines re-read with another model")
+    set_aside: list[Line] = Field(default_factory=list, description="Lines taken for stamps, handwriting or specks")
     warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
 
@@ -51,8 +53,14 @@ def ocr_page(image: np.ndarray, settings: OcrSettings, hint: str | None = None) 
     warnings = []
     if settings.lang != "auto" and mean < settings.wrong_lang_conf:
         warnings.extend(language_mismatch(image, settings.lang, mean))
+    set_aside: list[Line] = []
+    if not warnings:  # a page read in the wrong language is all low-confidence fragments: keep it whole
+        kept, set_aside = set_aside_noise(lines, settings.noise_conf)
+        lines, set_aside = (kept, set_aside) if kept else (lines, [])
+        mean = _mean(lines)
     return OcrResult(lines=lines, language=lang, script=script, basis=basis, mean_conf=round(mean, 2),
-                     second_pass_lines=replaced, warnings=warnings, seconds=round(time.perf_counter() - started, 3))
+                     second_pass_lines=replaced, set_aside=set_aside, warnings=warnings,
+                     seconds=round(time.perf_counter() - started, 3))
 
 
 def _read_in_language(
