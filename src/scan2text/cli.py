@@ -244,6 +244,17 @@ def bench_memory(
     print(format_memory(memory_bench(root, sorted(pages or [10, 1000]), workers)))
 
 
+@bench_app.command("scaling")
+def bench_scaling(
+    root: Annotated[Path, typer.Argument(help="Sample set with truth.json")] = Path("samples"),
+    pages: Annotated[int, typer.Option(help="Pages in the batch")] = 24,
+) -> None:
+    """Pages/minute with 1 and 2 local workers and on a local Dask cluster of 2 worker processes."""
+    from scan2text.bench.scaling import format_scaling, scaling_bench
+
+    print(format_scaling(*scaling_bench(root, pages)))
+
+
 @bench_app.command("throughput")
 def bench_throughput(
     root: Annotated[Path, typer.Argument(help="Sample set with truth.json")] = Path("samples"),

@@ -1,0 +1,28 @@
+"""The run's own Prefect API server: up before the flow needs it, gone when the run ends."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.api_server import API_URL_ENV, early_api_server
+
+
+@pytest.mark.xdist_group("e2e")
+def test_the_early_server_answers_and_is_stopped_with_the_run(monkeypatch):
+    monkeypatch.delenv(API_URL_ENV, raising=False)
+    with early_api_server(timeout=120) as api:
+        assert api.server is not None
+        with api.connected():
+            from prefect.settings import PREFECT_API_URL
+
+            assert PREFECT_API_URL.value() == api.server.api_url
+        process = api.server.process
+    assert process.poll() is not None  # no server left behind
+
+
+def test_a_users_own_prefect_server_is_used_as_it_is(monkeypatch):
+    monkeypatch.setenv(API_URL_ENV, "http://prefect.example:4200/api")
+    with early_api_server() as api:
+        assert api.server is None
+        with api.connected():
+            pass
