@@ -17,7 +17,7 @@ from scan2text.errors import InputError, Scan2TextError
 from scan2text.extract import build_records
 from scan2text.ingest import PageSource, content_hash, discover
 from scan2text.language_hints import LanguageHints
-from scan2text.models import Model, Page
+from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
 from scan2text.outputs import DB_FILE, PageError, now, read_page, write_errors, write_records
 from scan2text.pages import cache_key, process_page
@@ -141,9 +141,15 @@ def plan_batch(
 def finish_batch(plan: BatchPlan) -> BatchSummary:
     """Documents from the batch's pages (with their corrections), then records.jsonl and errors.jsonl."""
     store, order = plan.store, {src.id: n for n, src in enumerate(plan.sources)}
-    # Segmentation reads lines only: without the word boxes a large batch stays small in memory.
-    pages = sorted((p for p in store.current_pages(with_words=False) if p.id in order), key=lambda p: order[p.id])
-    records = build_records(pages)
+    records: list[Record] = []
+    # A document never runs on from one archival file into the next, so each file folder is segmented on its
+    # own: only one folder's lines (without word boxes) are in memory at a time, however large the batch.
+    folders: dict[str, list[str]] = {}
+    for src in plan.sources:
+        folders.setdefault(str(Path(src.image).parent), []).append(src.id)
+    for page_ids in folders.values():
+        pages = store.current_pages_of(page_ids, with_words=False)
+        records.extend(build_records(sorted(pages, key=lambda p: order[p.id])))
     store.save_records(plan.run_id, records)
     records = store.current_records()
     write_records(plan.out_dir, records)

@@ -12,12 +12,13 @@ from scan2text.models import Box, Line, Model, Word
 from scan2text.ocr import tesseract
 from scan2text.ocr.noise import set_aside_noise
 from scan2text.ocr.restore import restore_lines
-from scan2text.ocr.script import LANG_SCRIPT, SCRIPT_LANG, choose_language, detect_script
+from scan2text.ocr.script import LANG_SCRIPT, SCRIPT_LANG, choose_language, detect_script, script_counts
 from scan2text.settings import OcrSettings
 
 # Gap between stitched line crops, so Tesseract keeps them as separate lines.
 _STITCH_GAP = 40
 _SECOND_PASS_MIN_CONF = 75.0
+_SECOND_PASS_MIN_LETTERS = 4
 
 
 class OcrResult(Model):
@@ -116,8 +117,10 @@ def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSe
         reread = tesseract.recognize(stitched, other, psm=6, oem=settings.oem)
         for slot, candidate in _assign(reread, offsets).items():
             index = weak[slot]
-            # A damaged line reads badly in every model; only a clearly good reading counts as the right script.
-            if candidate.conf > best[index].conf + 10 and candidate.conf >= _SECOND_PASS_MIN_CONF:
+            # A damaged line reads badly in every model; only a clearly good reading counts as the right script,
+            # and only one with letters to show for it: any model reads "-3-", and "РА" is Latin "PA" in Cyrillic.
+            if (candidate.conf > best[index].conf + 10 and candidate.conf >= _SECOND_PASS_MIN_CONF
+                    and script_counts(candidate.text)[LANG_SCRIPT[other]] >= _SECOND_PASS_MIN_LETTERS):
                 best[index] = candidate.model_copy(update={"id": lines[index].id})
     replaced = sum(1 for i in weak if best[i] is not lines[i])
     return [best.get(i, line) for i, line in enumerate(lines)], replaced

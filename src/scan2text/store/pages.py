@@ -107,6 +107,12 @@ class PagesMixin(StoreBase):
         with self._read() as db:
             return [loaded.page for loaded in self._load(db, with_states=False, with_words=with_words)]
 
+    def current_pages_of(self, page_ids: list[str], with_words: bool = True) -> list[Page]:
+        """`current_pages` for the given pages only, in (image, frame) order."""
+        with self._read() as db:
+            return [loaded.page for loaded in self._load(db, page_ids=page_ids, with_states=False,
+                                                         with_words=with_words)]
+
     def current_page(self, page_id: str) -> Page:
         return self.page_state(page_id).page
 
@@ -190,9 +196,13 @@ class PagesMixin(StoreBase):
                 for r in rows]
 
     def _load(
-        self, db: sqlite3.Connection, page_id: str | None = None, with_states: bool = True, with_words: bool = True
+        self, db: sqlite3.Connection, page_id: str | None = None, with_states: bool = True, with_words: bool = True,
+        page_ids: list[str] | None = None,
     ) -> list[Loaded]:
         where, args = ("AND p.id = ?", (page_id,)) if page_id is not None else ("", ())
+        if page_ids is not None:
+            # one JSON parameter instead of one per page: no limit on how many pages are asked for
+            where, args = "AND p.id IN (SELECT value FROM json_each(?))", (json.dumps(page_ids),)
         pages = db.execute(
             f"""SELECT p.id, p.current_ocr, p.approved_by, p.approved_at, o.meta, o.run_id, r.input_dir
                 FROM pages p JOIN page_ocr o ON o.id = p.current_ocr JOIN runs r ON r.id = o.run_id
