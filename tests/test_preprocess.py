@@ -256,3 +256,14 @@ def test_colour_input_and_errors(eng_page: np.ndarray) -> None:
         preprocess(np.zeros((0, 0), np.uint8), NO_OCR)
     blank, report = preprocess(np.full((300, 200), 255, np.uint8), NO_OCR)
     assert blank.shape == (300, 200) and report.skew_angle == 0.0
+
+
+def test_broken_strokes_of_a_low_resolution_scan_are_not_taken_for_the_x_height() -> None:
+    from scan2text.preprocess.scale import height_floor, xheight
+
+    # a 72 DPI page: letters 9 px high, capitals 12, and a pile of 5 px stroke fragments
+    rng = np.random.default_rng(0)
+    heights = np.concatenate([rng.normal(9, 0.3, 390), rng.normal(12, 0.3, 120), rng.normal(5, 0.3, 260)])
+    assert abs(xheight(heights, 9.0, floor=height_floor(9.0)) - 9) < 0.5
+    # on a sharp scan the same proportions are real letters (an Armenian line dense with capitals)
+    assert height_floor(24.0) < 0.58

@@ -28,7 +28,7 @@ from scan2text.preprocess.orientation import (
     line_axis,
     text_lines,
 )
-from scan2text.preprocess.scale import scale_for, upright_heights, xheight
+from scan2text.preprocess.scale import height_floor, scale_for, upright_heights, xheight
 from scan2text.preprocess.survey import Survey, survey
 from scan2text.settings import PreprocessSettings
 
@@ -105,7 +105,8 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
     bw, bh = sv.stats[sv.letters, 2], sv.stats[sv.letters, 3]
     if vertical:
         bw, bh = bh, bw
-    xh = xheight(upright_heights(bw.astype(float), bh.astype(float), plan.angle), sv.rough)
+    xh = xheight(upright_heights(bw.astype(float), bh.astype(float), plan.angle), sv.rough,
+                 floor=height_floor(sv.rough / sv.factor))
     plan.xheight = xh / sv.factor if xh else 0.8 * rough
 
     x0, y0, x1, y1 = 0.0, 0.0, float(rw), float(rh)

@@ -18,7 +18,18 @@ import numpy as np
 # Scale factors are clamped: beyond these the estimate is more likely wrong than the page that odd.
 MIN_SCALE = 0.2
 MAX_SCALE = 5.0
-MIN_XHEIGHT_SHARE = 0.6
+# Letters under this size (original pixels) break into fragments that pile up into a height peak of their own.
+SMALL_TYPE_PX = 12.0
+
+
+def height_floor(letter_px: float) -> float:
+    """Smallest share of the typical letter size still taken for a letter height.
+
+    On 72–96 DPI scans (letters under ~12 px) broken strokes form a peak at 0.55 of the letter size, below the
+    x-height (0.66–1.00 of it on those pages): 0.6 leaves them out. On sharper scans nothing breaks, and an
+    Armenian line dense with capitals and punctuation has its x-height as low as 0.58: 0.45 keeps it.
+    """
+    return 0.6 if letter_px < SMALL_TYPE_PX else 0.45
 
 
 def rough_size(stats: np.ndarray, max_size: float) -> float | None:
@@ -51,14 +62,12 @@ def upright_heights(w: np.ndarray, h: np.ndarray, angle: float) -> np.ndarray:
     return np.maximum(true_h, 0.4 * h)
 
 
-def xheight(heights: np.ndarray, rough: float, bin_size: float = 0.5) -> float | None:
+def xheight(heights: np.ndarray, rough: float, bin_size: float = 0.5, floor: float = 0.45) -> float | None:
     """x-height from letter heights: the lowest histogram peak at least half as strong as the strongest.
 
-    Heights under 0.6 of the typical letter size are left out: there lie punctuation and the broken strokes of
-    low-resolution scans, which on 72–96 DPI pages pile up into a peak of their own. Measured over the sample,
-    hard and real pages, the x-height is 0.66–1.00 of that size (Armenian lowest); the fragment peaks were 0.55.
+    Heights under `floor` × the typical letter size are left out (punctuation, specks). See `height_floor`.
     """
-    hs = heights[(heights >= MIN_XHEIGHT_SHARE * rough) & (heights <= 2.5 * rough)]
+    hs = heights[(heights >= floor * rough) & (heights <= 2.5 * rough)]
     if hs.size < 8:
         return None
     idx = np.round(hs / bin_size).astype(np.int64)
