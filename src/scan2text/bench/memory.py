@@ -37,23 +37,24 @@ def _rss(proc: psutil.Process) -> int:
 
 def measured_run(args: list[str], interval: float = 0.5) -> tuple[float, float, float]:
     """Run a command; return (seconds, peak RSS of the process, peak RSS of its process tree) in MB."""
-    started = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    main = psutil.Process(child.pid)
-    peak_main = peak_tree = 0
-    while child.poll() is None:
-        own = _rss(main)
-        try:
-            family = main.children(recursive=True)
-        except psutil.NoSuchProcess:
-            family = []
-        peak_main = max(peak_main, own)
-        peak_tree = max(peak_tree, own + sum(_rss(p) for p in family))
-        time.sleep(interval)
-    seconds = time.perf_counter() - started
-    if child.returncode not in (0, 1):
-        err = child.stderr.read().decode()[-2000:] if child.stderr else ""
-        raise RuntimeError(f"{' '.join(args)} failed: {err}")
+    with tempfile.TemporaryFile() as errors:  # a file: an unread pipe would stall a run reporting many failures
+        started = time.perf_counter()
+        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors)
+        main = psutil.Process(child.pid)
+        peak_main = peak_tree = 0
+        while child.poll() is None:
+            own = _rss(main)
+            try:
+                family = main.children(recursive=True)
+            except psutil.NoSuchProcess:
+                family = []
+            peak_main = max(peak_main, own)
+            peak_tree = max(peak_tree, own + sum(_rss(p) for p in family))
+            time.sleep(interval)
+        seconds = time.perf_counter() - started
+        if child.returncode not in (0, 1):
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(args)} failed: {errors.read().decode(errors='replace')[-2000:]}")
     return seconds, peak_main / 2**20, peak_tree / 2**20
 
 

@@ -70,13 +70,15 @@ def make_batch(root: Path, target: Path, pages: int, mixed: bool = False) -> dic
 
 def timed_run(args: list[str]) -> RunFigures:
     """Run a command, returning its wall time and peak RSS (of itself and its waited-for children)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(args)} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    # stderr to a file: a pipe nobody reads until the end would stall a run that reports many failed pages
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(args)} failed: {errors.read().decode(errors='replace')[-2000:]}")
     return RunFigures(pages=0, seconds=round(seconds, 2), peak_rss_mb=round(usage.ru_maxrss / 1024, 1))
 
 
