@@ -14,9 +14,11 @@ early server fails to come up, the run falls back to Prefect's own temporary ser
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib.util
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -30,12 +32,20 @@ from pathlib import Path
 log = logging.getLogger("scan2text")
 
 API_URL_ENV = "PREFECT_API_URL"
+PR_SET_PDEATHSIG = 1
 
 
 def _free_port() -> int:
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """In the server process, before it starts: be sent SIGTERM when the run's process dies, even by kill -9,
+    so no server outlives its run (Linux; elsewhere the server is stopped on a normal exit only)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _healthy(api_url: str) -> bool:
@@ -64,6 +74,7 @@ class TemporaryApiServer:
              "--log-level", "error", "--lifespan", "on"],
             # a file, not a pipe: nobody reads the server's output during the run, and a full pipe would stall it
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # started before any thread
         )
 
     def wait(self, timeout: float) -> bool:

@@ -26,3 +26,31 @@ def test_a_users_own_prefect_server_is_used_as_it_is(monkeypatch):
         assert api.server is None
         with api.connected():
             pass
+
+
+@pytest.mark.xdist_group("e2e")
+def test_the_server_does_not_outlive_a_killed_run(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    script = (
+        "from flows.api_server import early_api_server\n"
+        "import time\n"
+        "with early_api_server() as api:\n"
+        "    print(api.server.process.pid, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    server = psutil.Process(int(run.stdout.readline()))
+    run.send_signal(signal.SIGKILL)  # no atexit, no finally: only the kernel can tell the server
+    run.wait()
+    deadline = time.monotonic() + 30
+    while server.is_running() and server.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not server.is_running() or server.status() == psutil.STATUS_ZOMBIE
