@@ -14,11 +14,9 @@ early server fails to come up, the run falls back to Prefect's own temporary ser
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib.util
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -32,7 +30,6 @@ from pathlib import Path
 log = logging.getLogger("scan2text")
 
 API_URL_ENV = "PREFECT_API_URL"
-PR_SET_PDEATHSIG = 1
 
 
 def _free_port() -> int:
@@ -41,11 +38,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _die_with_parent() -> None:
-    """In the server process, before it starts: be sent SIGTERM when the run's process dies, even by kill -9,
-    so no server outlives its run (Linux; elsewhere the server is stopped on a normal exit only)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+# Runs uvicorn in the server process after asking Linux to send it SIGTERM when the run's process dies, even
+# by kill -9, so no server outlives its run. Done in the child itself: a preexec_fn is unsafe in a process
+# with threads. If the run died before the request took effect, the server does not start at all.
+_BOOT = """
+import contextlib, ctypes, os, runpy, signal, sys
+with contextlib.suppress(OSError, AttributeError):
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(0)
+sys.argv = ["uvicorn", *sys.argv[2:]]
+runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
+"""
 
 
 def _healthy(api_url: str) -> bool:
@@ -69,12 +73,11 @@ class TemporaryApiServer:
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+            [sys.executable, "-c", _BOOT, str(os.getpid()), "--app-dir", str(Path(spec.origin).parent.parent),
+             "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "error", "--lifespan", "on"],
             # a file, not a pipe: nobody reads the server's output during the run, and a full pipe would stall it
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # started before any thread
         )
 
     def wait(self, timeout: float) -> bool:
