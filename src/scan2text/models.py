@@ -105,7 +105,9 @@ class Page(Model):
     language: str = ""
     script: str = ""
     language_basis: str = Field(
-        "", description="How the language was chosen: 'requested', 'script detected', or 'folder language confirmed'"
+        "",
+        description="How the language was chosen: 'requested', 'script detected', 'folder language confirmed' (the "
+        "language of the folder's last page, read with confidence), or 'folder language, no script found'",
     )
     lines: list[Line] = []
     set_aside: list[Line] = Field(
