@@ -15,7 +15,7 @@ from pydantic import Field
 from scan2text import __version__
 from scan2text.errors import InputError, Scan2TextError
 from scan2text.extract import build_records
-from scan2text.ingest import PageSource, content_hash, discover
+from scan2text.ingest import PageSource, content_hash, discover, file_folder
 from scan2text.language_hints import LanguageHints
 from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
@@ -146,9 +146,9 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
     # own: only one folder's lines (without word boxes) are in memory at a time, however large the batch.
     folders: dict[str, list[str]] = {}
     for src in plan.sources:
-        folders.setdefault(str(Path(src.image).parent), []).append(src.id)
+        folders.setdefault(file_folder(src.image), []).append(src.id)
     for page_ids in folders.values():
-        pages = store.current_pages_of(page_ids, with_words=False)
+        pages = store.current_pages(with_words=False, page_ids=page_ids)
         records.extend(build_records(sorted(pages, key=lambda p: order[p.id])))
     store.save_records(plan.run_id, records)
     records = store.current_records()

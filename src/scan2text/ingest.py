@@ -34,6 +34,11 @@ _ARCHIVE = re.compile(r"^archive[-_ ](.+)$", re.I)
 _SHEET = re.compile(r"^(\d+)(v|ob|verso|r)?$", re.I)
 
 
+def file_folder(image: str) -> str:
+    """The folder a page image sits in, relative to the input: its archival file in the folder convention."""
+    return str(Path(image).parent)
+
+
 class PageSource(Model):
     """One page of the batch before any work on it: where it comes from and what sheet it is."""
 

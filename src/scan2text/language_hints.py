@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
+from scan2text.ingest import file_folder
 from scan2text.models import Page
 
 # A rejected guess wastes a page's reading; a confirmed one saves a script detection, about a third of
@@ -23,8 +24,8 @@ _MAX_WRONG = 3
 def folders(image: str) -> list[str]:
     """The image's folder and those above it, nearest first (a new file folder of the same inventory
     likely shares its neighbours' language). The input root counts only for a flat batch."""
-    folder = Path(image).parent
-    return [str(folder)] + [str(p) for p in folder.parents if str(p) != "."]
+    folder = file_folder(image)
+    return [folder] + [str(p) for p in Path(folder).parents if str(p) != "."]
 
 
 class LanguageHints:

@@ -21,5 +21,8 @@ def looks_like_noise(line: Line, max_conf: float) -> bool:
 
 def set_aside_noise(lines: list[Line], max_conf: float) -> tuple[list[Line], list[Line]]:
     """(lines kept, lines set aside as stamps, handwriting or specks)."""
-    kept = [line for line in lines if not looks_like_noise(line, max_conf)]
-    return kept, [line for line in lines if looks_like_noise(line, max_conf)]
+    kept: list[Line] = []
+    aside: list[Line] = []
+    for line in lines:
+        (aside if looks_like_noise(line, max_conf) else kept).append(line)
+    return kept, aside

@@ -99,19 +99,14 @@ class PagesMixin(StoreBase):
 
     # --- reading ----------------------------------------------------------------------------
 
-    def current_pages(self, with_words: bool = True) -> list[Page]:
-        """Every page's newest OCR with line corrections applied, in (image, frame) order.
+    def current_pages(self, with_words: bool = True, page_ids: list[str] | None = None) -> list[Page]:
+        """Every page's (or only `page_ids`') newest OCR with line corrections applied, in (image, frame) order.
 
         Without words, a large batch's lines fit in a fraction of the memory (segmentation reads lines only).
         """
         with self._read() as db:
-            return [loaded.page for loaded in self._load(db, with_states=False, with_words=with_words)]
-
-    def current_pages_of(self, page_ids: list[str], with_words: bool = True) -> list[Page]:
-        """`current_pages` for the given pages only, in (image, frame) order."""
-        with self._read() as db:
-            return [loaded.page for loaded in self._load(db, page_ids=page_ids, with_states=False,
-                                                         with_words=with_words)]
+            return [loaded.page for loaded in self._load(db, with_states=False, with_words=with_words,
+                                                         page_ids=page_ids)]
 
     def current_page(self, page_id: str) -> Page:
         return self.page_state(page_id).page
