@@ -15,6 +15,7 @@ from scan2text.ocr import ocr_page
 from scan2text.outputs import write_clean_image, write_page
 from scan2text.preprocess import preprocess
 from scan2text.settings import Settings
+from scan2text.up_down import settle_up_down
 
 
 def cache_key(content_hash: str, frame: int, settings: Settings) -> str:
@@ -41,10 +42,12 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
         raise BlankPageError("blank page: the image has no contrast")
     if settings.ocr.lang != "auto":
         lang_hint = settings.ocr.lang
-    cleaned, report = preprocess(image, settings.preprocess, lang_hint=lang_hint)
+    # With the language known, a page whose layout leaves up/down open is settled by its main reading.
+    cleaned, report = preprocess(image, settings.preprocess, lang_hint=lang_hint, defer_up_down=True)
     del image  # pages can be 100 MB; keep only what the next step needs
-    clean_rel = write_clean_image(out_dir, source.id, cleaned)
     result = ocr_page(cleaned, settings.ocr, hint=lang_hint)
+    cleaned, report, result = settle_up_down(cleaned, report, result, settings.ocr, lang_hint)
+    clean_rel = write_clean_image(out_dir, source.id, cleaned)
     page = Page(
         id=source.id,
         image=source.image,

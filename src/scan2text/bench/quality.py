@@ -29,9 +29,10 @@ from pydantic import BaseModel
 from scan2text.diff.metrics import EditCounts, edit_counts, tokens, word_counts
 from scan2text.errors import BlankPageError, Scan2TextError
 from scan2text.ingest import PageSource, load_image
-from scan2text.ocr import ocr_page, tesseract
+from scan2text.ocr import OcrResult, ocr_page, tesseract
 from scan2text.preprocess import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
+from scan2text.up_down import settle_up_down
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
@@ -144,15 +145,15 @@ def _read(image: np.ndarray, lang: str, psm: int) -> tuple[str, float, float]:
     return "\n".join(line.text for line in lines), time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def _read_as_scan2text(image: np.ndarray, hint: str | None, psm: int) -> tuple[str, float, float]:
+def _read_as_scan2text(image: np.ndarray, hint: str | None, psm: int) -> tuple[OcrResult | None, float, float]:
     """The OCR stage as a run does it: 'auto' with the folder's language as hint, second pass, restored
-    characters, stamps and scribbles set aside."""
+    characters, stamps and scribbles set aside. None for a page with no text."""
     start, cpu = time.perf_counter(), cpu_seconds()
     try:
-        result = ocr_page(image, OcrSettings(psm=psm), hint=hint)
+        result: OcrResult | None = ocr_page(image, OcrSettings(psm=psm), hint=hint)
     except BlankPageError:
-        return "", time.perf_counter() - start, cpu_seconds() - cpu
-    return "\n".join(line.text for line in result.lines), time.perf_counter() - start, cpu_seconds() - cpu
+        result = None
+    return result, time.perf_counter() - start, cpu_seconds() - cpu
 
 
 def bench_page(root: Path, page: BenchPage, settings: PreprocessSettings, psm: int, lang_hint: bool,
@@ -162,9 +163,16 @@ def bench_page(root: Path, page: BenchPage, settings: PreprocessSettings, psm: i
     gt = normalize_text((root / page.gt).read_text(encoding="utf-8"))
     raw_text, raw_seconds, _ = _read(image, page.language, psm) if raw else ("", 0.0, 0.0)
     cpu = cpu_seconds()
-    cleaned, report = preprocess(image, settings, page.language if lang_hint else None)
+    hint = page.language if lang_hint else None
+    cleaned, report = preprocess(image, settings, hint, defer_up_down=True)
     pre_cpu = cpu_seconds() - cpu
-    text, seconds, ocr_cpu = _read_as_scan2text(cleaned, page.language if lang_hint else None, psm)
+    result, seconds, ocr_cpu = _read_as_scan2text(cleaned, hint, psm)
+    if result is not None:
+        # an up/down check left to the reading is preprocessing work, a page found upside down read again included
+        cpu = cpu_seconds()
+        _, report, result = settle_up_down(cleaned, report, result, OcrSettings(psm=psm), hint)
+        pre_cpu += cpu_seconds() - cpu
+    text = "\n".join(line.text for line in result.lines) if result else ""
     raw_text, text = normalize_text(raw_text), normalize_text(text)
     return PageResult(
         page=page,

@@ -1,0 +1,67 @@
+"""Up or down left to the main reading: confirmed without a strip reading, or turned and read again.
+
+Short pages (too few lines for the layout test) in all three languages, rendered by the sample generator,
+read by the real Tesseract.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from scan2text.ocr import ocr_page
+from scan2text.preprocess import preprocess
+from scan2text.samplegen import render_page, turn_page
+from scan2text.settings import OcrSettings, PreprocessSettings
+from scan2text.up_down import settle_up_down
+
+LINES = {
+    "eng": ["The Government of Armenia has the honour to inform you", "that the troops crossed the border."],
+    "rus": ["Правительство Армении имеет честь сообщить, что в ночь", "войска противника перешли границу."],
+    "hye": ["Հայաստանի կառավարությունը պատիվ ունի հայտնելու, որ", "զորքերը անցել են սահմանը գյուղի մոտ։"],
+}
+
+
+def short_page(lang: str) -> np.ndarray:
+    return render_page(LINES[lang], lang, dpi=200, seed=4, top_in=0.6, left_in=0.7, height_in=1.6)
+
+
+def read(scan: np.ndarray, lang: str):
+    cleaned, report = preprocess(scan, PreprocessSettings(), lang, defer_up_down=True)
+    deferred = report.orientation.method
+    result = ocr_page(cleaned, OcrSettings(), hint=lang)
+    cleaned, report, result = settle_up_down(cleaned, report, result, OcrSettings(), lang)
+    return deferred, cleaned, report, result
+
+
+@pytest.mark.parametrize("lang", ["eng", "rus", "hye"])
+def test_an_upright_short_page_is_confirmed_by_its_reading(lang: str) -> None:
+    deferred, _, report, result = read(short_page(lang), lang)
+    assert deferred == "deferred"
+    assert report.orientation.angle == 0
+    assert report.orientation.method == "reading"
+    assert any("confirmed by the main reading" in step for step in report.steps)
+    assert not any("left to the main reading" in step for step in report.steps)
+    assert Levenshtein.distance("\n".join(ln.text for ln in result.lines), "\n".join(LINES[lang])) <= 3
+
+
+@pytest.mark.parametrize("lang", ["eng", "rus", "hye"])
+def test_a_short_page_upside_down_is_turned_and_read_again(lang: str) -> None:
+    page = short_page(lang)
+    deferred, cleaned, report, result = read(turn_page(page, 180), lang)
+    assert deferred == "deferred"  # two lines: the layout cannot tell
+    assert report.orientation.angle == 180
+    assert Levenshtein.distance("\n".join(ln.text for ln in result.lines), "\n".join(LINES[lang])) <= 3
+    # the boxes of the turned reading still map onto the scan: the first line's top left lies, in the
+    # upside-down scan, near its bottom right corner
+    m = np.asarray(report.to_original)
+    first = result.lines[0].box
+    x, y = m @ np.array([first.x, first.y, 1.0])
+    h, w = page.shape[:2]
+    assert x > w / 2 and y > h / 2
+
+
+def test_without_a_known_language_the_strip_is_read_before_ocr() -> None:
+    _, report = preprocess(short_page("eng"), PreprocessSettings(), None, defer_up_down=True)
+    assert report.orientation.method == "reading"
