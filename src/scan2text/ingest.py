@@ -149,6 +149,9 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+EXIF_ORIENTATION = 0x0112
+
+
 def load_image(source: PageSource) -> np.ndarray:
     """The page as an 8-bit grayscale array, upright as the file says (EXIF); InputError when unreadable."""
     path = Path(source.path)
@@ -164,7 +167,11 @@ def load_image(source: PageSource) -> np.ndarray:
         with Image.open(path) as im:
             check_size(im.size, source.path)
             im.seek(source.frame)
-            page = ImageOps.exif_transpose(im) if source.frame == 0 else im
+            if im.format == "JPEG":
+                im.draft("L", im.size)  # libjpeg decodes straight to grey: no colour planes to convert
+            # exif_transpose copies the page even when it has nothing to turn
+            turned = source.frame == 0 and im.getexif().get(EXIF_ORIENTATION, 1) != 1
+            page = ImageOps.exif_transpose(im) if turned else im
             return np.asarray(page.convert("L"))
     except InputError:
         raise
