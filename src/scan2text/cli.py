@@ -258,16 +258,17 @@ def bench_scaling(
 @bench_app.command("throughput")
 def bench_throughput(
     root: Annotated[Path, typer.Argument(help="Sample set with truth.json")] = Path("samples"),
-    pages: Annotated[int, typer.Option(help="Pages in the larger of the two timed runs")] = 40,
+    pages: Annotated[int, typer.Option(help="Pages in the batch")] = 40,
     workers: Annotated[int | None, typer.Option(help="Parallel workers [default: one per core]")] = None,
     mixed: Annotated[
         bool, typer.Option(help="One flat folder whose language changes every few pages, instead of file folders")
     ] = False,
+    rounds: Annotated[int, typer.Option(help="Rounds of run, re-run and bound; medians are reported")] = 1,
 ) -> None:
     """Pages/minute of `scan2text run` against Tesseract alone, start-up time and peak memory."""
     from scan2text.bench.throughput import format_report, throughput_bench
 
-    print(format_report(throughput_bench(root, pages, workers, mixed)))
+    print(format_report(throughput_bench(root, pages, workers, mixed, rounds)))
 
 
 def _register_diff() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,17 +34,48 @@ class RunFigures(BaseModel):
     peak_rss_mb: float
 
 
-class ThroughputReport(BaseModel):
-    workers: int
+class Round(BaseModel):
+    """One run, its re-run and the bound, timed back to back so that they share the machine's state."""
+
     bound_pages_per_min: float
     run: RunFigures
     rerun: RunFigures
-    steady_pages_per_min: float
-    startup_seconds: float
+
+    @property
+    def steady_pages_per_min(self) -> float:
+        return self.run.pages / max(self.run.seconds - self.rerun.seconds, 1e-6) * 60
 
     @property
     def ratio(self) -> float:
         return self.steady_pages_per_min / self.bound_pages_per_min if self.bound_pages_per_min else 0.0
+
+
+class ThroughputReport(BaseModel):
+    """Medians over rounds: on a shared 2-core machine the speed of both sides drifts by 10-20 % within
+    minutes, so each ratio pairs a run with the bound measured right after it."""
+
+    workers: int
+    rounds: list[Round]
+
+    @property
+    def bound_pages_per_min(self) -> float:
+        return statistics.median(r.bound_pages_per_min for r in self.rounds)
+
+    @property
+    def steady_pages_per_min(self) -> float:
+        return statistics.median(r.steady_pages_per_min for r in self.rounds)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(r.ratio for r in self.rounds)
+
+    @property
+    def startup_seconds(self) -> float:
+        return statistics.median(r.rerun.seconds for r in self.rounds)
+
+    @property
+    def run(self) -> RunFigures:
+        return max((r.run for r in self.rounds), key=lambda f: f.peak_rss_mb)
 
 
 def make_batch(root: Path, target: Path, pages: int, mixed: bool = False) -> dict[str, str]:
@@ -100,30 +132,37 @@ def tesseract_bound(clean_dir: Path, languages: dict[str, str], workers: int, ps
     return len(jobs) / (time.perf_counter() - started) * 60
 
 
-def throughput_bench(root: Path, pages: int = 40, workers: int | None = None, mixed: bool = False) -> ThroughputReport:
+def throughput_bench(
+    root: Path, pages: int = 40, workers: int | None = None, mixed: bool = False, rounds: int = 1
+) -> ThroughputReport:
     workers = workers or os.cpu_count() or 1
+    done = []
     with tempfile.TemporaryDirectory(prefix="scan2text-bench-") as tmp:
         base = Path(tmp)
         languages = make_batch(root, base / "in", pages, mixed)
         cli = [sys.executable, "-m", "scan2text", "run", "--quiet", "--workers", str(workers), str(base / "in"),
                "--out", str(base / "out")]
-        run = timed_run(cli)
-        rerun = timed_run(cli)
-        run.pages, rerun.pages = pages, pages
-        bound = tesseract_bound(base / "out" / PAGES_DIR, languages, workers)
-    steady = pages / max(run.seconds - rerun.seconds, 1e-6) * 60
-    return ThroughputReport(workers=workers, bound_pages_per_min=round(bound, 1), run=run, rerun=rerun,
-                            steady_pages_per_min=round(steady, 1), startup_seconds=round(rerun.seconds, 1))
+        for _ in range(rounds):
+            shutil.rmtree(base / "out", ignore_errors=True)
+            run = timed_run(cli)
+            rerun = timed_run(cli)
+            run.pages, rerun.pages = pages, pages
+            bound = tesseract_bound(base / "out" / PAGES_DIR, languages, workers)
+            done.append(Round(bound_pages_per_min=round(bound, 1), run=run, rerun=rerun))
+    return ThroughputReport(workers=workers, rounds=done)
 
 
 def format_report(report: ThroughputReport) -> str:
+    n = len(report.rounds)
     rows = [
-        f"workers: {report.workers}",
+        f"workers: {report.workers}" + (f"; medians of {n} rounds (run, re-run, bound back to back)" if n > 1 else ""),
         f"(a) Tesseract alone, cleaned pages, right language: {report.bound_pages_per_min:.1f} pages/min",
-        f"(b) scan2text run, {report.run.pages} pages: {report.run.seconds:.1f} s, peak RSS "
-        f"{report.run.peak_rss_mb:.0f} MB",
+        f"(b) scan2text run, {report.run.pages} pages: peak RSS {report.run.peak_rss_mb:.0f} MB",
         f"    re-run of the finished batch (fixed cost, no page read): {report.startup_seconds:.1f} s",
         f"    pages: {report.steady_pages_per_min:.1f} pages/min",
         f"ratio (b)/(a): {report.ratio:.2f}",
     ]
+    if n > 1:
+        rows.append("rounds (bound, run pages/min, ratio): " + "; ".join(
+            f"{r.bound_pages_per_min:.1f}, {r.steady_pages_per_min:.1f}, {r.ratio:.2f}" for r in report.rounds))
     return "\n".join(rows)
