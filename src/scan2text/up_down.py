@@ -17,10 +17,10 @@ import cv2
 import numpy as np
 
 from scan2text.models import Line, OrientationResult, PreprocessReport
-from scan2text.ocr import OcrResult, ocr_page
+from scan2text.ocr import OcrResult, mean_word_conf, ocr_page
 from scan2text.preprocess import geometry
 from scan2text.preprocess.orientation import decide_up_down
-from scan2text.preprocess.pipeline import DEFERRED
+from scan2text.preprocess.pipeline import DEFERRED, DEFERRED_STEP
 from scan2text.settings import OcrSettings
 
 # Mean confidence of all words read (set-aside lines included: an upside-down page is mostly "noise") at
@@ -40,8 +40,7 @@ def settle_up_down(
     """
     if report.orientation.method != DEFERRED:
         return cleaned, report, result
-    words = [w for line in result.lines + result.set_aside for w in line.words]
-    conf = sum(w.conf for w in words) / len(words) if words else 0.0
+    conf = mean_word_conf(result.lines + result.set_aside)
     angle = report.orientation.angle
     if conf >= UPRIGHT_CONF:
         settled = OrientationResult(angle=angle, confidence=round(min(1.0, (conf - 50) / 40), 3), method="reading")
@@ -67,7 +66,7 @@ def settle_up_down(
 
 
 def _settle(report: PreprocessReport, orientation: OrientationResult, step: str) -> PreprocessReport:
-    steps = [step if s.startswith("orientation:") and "left to the main reading" in s else s for s in report.steps]
+    steps = [step if DEFERRED_STEP in s else s for s in report.steps]
     return report.model_copy(update={"orientation": orientation, "steps": steps})
 
 

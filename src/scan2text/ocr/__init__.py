@@ -50,7 +50,7 @@ def ocr_page(image: np.ndarray, settings: OcrSettings, hint: str | None = None) 
     for line in lines:
         for word in line.words:
             word.flagged = word.conf < settings.low_conf
-    mean = _mean(lines)
+    mean = mean_word_conf(lines)
     warnings = []
     if settings.lang != "auto" and mean < settings.wrong_lang_conf:
         warnings.extend(language_mismatch(image, settings.lang, mean))
@@ -58,7 +58,7 @@ def ocr_page(image: np.ndarray, settings: OcrSettings, hint: str | None = None) 
     if not warnings:  # a page read in the wrong language is all low-confidence fragments: keep it whole
         kept, set_aside = set_aside_noise(lines, settings.noise_conf)
         lines, set_aside = (kept, set_aside) if kept else (lines, [])
-        mean = _mean(lines)
+        mean = mean_word_conf(lines)
     return OcrResult(lines=lines, language=lang, script=script, basis=basis, mean_conf=round(mean, 2),
                      second_pass_lines=replaced, set_aside=set_aside, warnings=warnings,
                      seconds=round(time.perf_counter() - started, 3))
@@ -74,7 +74,7 @@ def _read_in_language(
     if hint is not None and hint in LANG_SCRIPT:
         lines = tesseract.recognize(image, hint, psm=settings.psm, oem=settings.oem)
         # A wrong model reads a page at 20-55 mean confidence, the right one at 66-95 (measured on our pages).
-        if _mean(lines) >= settings.hint_accept_conf:
+        if mean_word_conf(lines) >= settings.hint_accept_conf:
             return hint, LANG_SCRIPT[hint], lines, "folder language confirmed"
         found, _ = detect_script(image)
         if found is None or SCRIPT_LANG.get(found) == hint:
@@ -85,7 +85,8 @@ def _read_in_language(
     return lang, script, tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem), "script detected"
 
 
-def _mean(lines: list[Line]) -> float:
+def mean_word_conf(lines: list[Line]) -> float:
+    """Mean confidence of the words of `lines` (0 when there are none)."""
     words = [w for line in lines for w in line.words]
     return sum(w.conf for w in words) / len(words) if words else 0.0
 

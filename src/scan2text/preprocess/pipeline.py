@@ -38,6 +38,7 @@ STRIP_XHEIGHT = 20.0
 STRIP_SIZE = (28.0, 9.0)  # largest strip, in x-heights: ~22 letters × 2 lines
 MIN_SIDE = 16
 DEFERRED = "deferred"
+DEFERRED_STEP = "left to the main reading"  # marks the report step that `settle_up_down` replaces
 # Layout at or below which an unsure page leans upside down (a ragged left edge) and is read now rather than
 # left to the main reading: the turned hard samples measure -0.29 to -0.37, upright unsure pages -0.04 to +0.33.
 LEANS_DOWN = -0.15
@@ -157,7 +158,7 @@ def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hin
     elif defer and not vertical and layout > LEANS_DOWN:
         angle = (plan.quarters * 90) % 360
         plan.orientation = OrientationResult(angle=angle, confidence=0.0, method=DEFERRED)
-        plan.steps.append(f"orientation: {angle}° as scanned, left to the main reading (layout {layout:+.2f}, "
+        plan.steps.append(f"orientation: {angle}° as scanned, {DEFERRED_STEP} (layout {layout:+.2f}, "
                           f"{len(lines)} lines)")
         return
     else:
