@@ -65,3 +65,23 @@ def test_a_short_page_upside_down_is_turned_and_read_again(lang: str) -> None:
 def test_without_a_known_language_the_strip_is_read_before_ocr() -> None:
     _, report = preprocess(short_page("eng"), PreprocessSettings(), None, defer_up_down=True)
     assert report.orientation.method == "reading"
+
+
+LETTER = [
+    "To the Minister of Foreign Affairs",
+    "The Government of Armenia has the honour to inform you that on",
+    "the night of May 2 the troops crossed the border near the village",
+    "and occupied the heights above the river.",
+    "We request immediate assistance.",
+]
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_page_goes_the_way_its_layout_leans_and_the_reading_confirms_it(rotation: int) -> None:
+    # five flush-left lines of uneven length: too few for the layout to be sure, enough for it to lean
+    page = render_page(LETTER, "eng", dpi=200, seed=4, top_in=0.6, left_in=0.7, height_in=2.4)
+    deferred, _, report, result = read(turn_page(page, rotation), "eng")
+    assert deferred == "deferred"
+    assert report.orientation.angle == rotation
+    assert any("confirmed by the main reading" in step for step in report.steps)
+    assert Levenshtein.distance("\n".join(ln.text for ln in result.lines), "\n".join(LETTER)) <= 3

@@ -39,9 +39,9 @@ STRIP_SIZE = (28.0, 9.0)  # largest strip, in x-heights: ~22 letters × 2 lines
 MIN_SIDE = 16
 DEFERRED = "deferred"
 DEFERRED_STEP = "left to the main reading"  # marks the report step that `settle_up_down` replaces
-# Layout at or below which an unsure page leans upside down (a ragged left edge) and is read now rather than
-# left to the main reading: the turned hard samples measure -0.29 to -0.37, upright unsure pages -0.04 to +0.33.
-LEANS_DOWN = -0.15
+# Layout lean that an unsure page's provisional orientation follows when its check is deferred: the hard
+# samples turned 180°/270° lean -0.29 to -0.37 before they are turned, upright unsure pages -0.04 to +0.33.
+LEAN = 0.15
 
 
 @dataclass
@@ -65,10 +65,11 @@ def preprocess(
     """Clean a page image for OCR. Returns the cleaned single-channel uint8 image and what was done.
 
     `defer_up_down`: where the layout cannot tell whether a page is upside down, leave it as scanned with
-    orientation method "deferred" instead of reading a strip both ways; the page's main reading settles it
-    (`scan2text.up_down.settle_up_down`), which spares a Tesseract run on most such pages. Only taken with
-    a known language, never for a page turned from 90°/270° (no "as scanned" to fall back on) nor for one
-    whose layout leans upside down (its main reading would be wasted).
+    orientation method "deferred" instead of reading a strip both ways: the page goes the way its layout
+    leans (as scanned when it leans neither way) and its main reading confirms it or has it checked and turned
+    (`scan2text.up_down.settle_up_down`), which spares a Tesseract run on most such pages. Only taken with a
+    known language, and not for a page with lines running down whose layout leans neither way (90° and 270°
+    are equally likely there).
     """
     start = time.perf_counter()
     if image is None or image.size == 0:
@@ -155,12 +156,11 @@ def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hin
     if len(lines) >= LAYOUT_MIN_LINES and layout >= LAYOUT_SURE:
         flip, confidence, method = False, min(1.0, layout / (2 * LAYOUT_SURE)), "layout"
         evidence = f"layout: flush left ({layout:+.2f}, {len(lines)} lines)"
-    elif defer and not vertical and layout > LEANS_DOWN:
-        angle = (plan.quarters * 90) % 360
-        plan.orientation = OrientationResult(angle=angle, confidence=0.0, method=DEFERRED)
-        plan.steps.append(f"orientation: {angle}° as scanned, {DEFERRED_STEP} (layout {layout:+.2f}, "
-                          f"{len(lines)} lines)")
-        return
+    elif defer and (not vertical or abs(layout) >= LEAN):
+        # The layout's lean (or, on a page with lines across, the prior that pages are upright) is the provisional
+        # answer; the main reading confirms it or sends the page back for the strip test (`settle_up_down`).
+        flip, confidence, method = layout <= -LEAN, 0.0, DEFERRED
+        evidence = f"layout {layout:+.2f}, {len(lines)} lines; {DEFERRED_STEP}"
     else:
         strip = _strip(gray, sv, plan, lines, fx, fy, xh_out)
         verdict = decide_up_down(strip, lang_hint, must_choose=vertical)
