@@ -13,6 +13,7 @@ import pytest
 
 from scan2text.errors import PreprocessError
 from scan2text.preprocess import preprocess
+from scan2text.preprocess.binarize import percentile_u8
 from scan2text.samplegen import degrade, render_page, skew_page, turn_page
 from scan2text.settings import PreprocessSettings
 
@@ -267,3 +268,11 @@ def test_broken_strokes_of_a_low_resolution_scan_are_not_taken_for_the_x_height(
     assert abs(xheight(heights, 9.0, floor=height_floor(9.0)) - 9) < 0.5
     # on a sharp scan the same proportions are real letters (an Armenian line dense with capitals)
     assert height_floor(24.0) < 0.58
+
+
+@pytest.mark.parametrize("q", [0, 10, 50, 90, 99.9, 100])
+def test_histogram_percentile_matches_numpy(q: float) -> None:
+    rng = np.random.default_rng(2)
+    for values in (rng.integers(0, 256, (301, 257), dtype=np.uint8), np.full((5, 7), 200, np.uint8),
+                   (rng.random((400, 300)) ** 6 * 255).astype(np.uint8)):
+        assert percentile_u8(values, q) == pytest.approx(float(np.percentile(values, q)), abs=1e-9)
