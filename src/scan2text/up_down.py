@@ -1,12 +1,12 @@
 """Up or down, settled by the page's main reading where the layout could not tell.
 
 When the preprocess stage cannot tell from the layout whether a page is upside down (a short page, centred
-or justified lines), it used to read a strip of the page both ways before OCR. In a batch nearly every such
-page is upright, and its main reading already says so: upright pages read at 69-95 mean word confidence,
-pages turned upside down at 31-53 (all words, set-aside lines included; measured in their own language on
-the mild and hard samples and the real pages). So the strip is read both ways only when the main reading
-is weak, and a page found upside down is turned and read again. A confident page costs nothing extra; a
-turned one costs one more reading than before.
+or justified lines), it used to read a strip of the page both ways before OCR. Now, for a page of known
+language, it turns the page the way the layout leans (as scanned if it leans neither way) and leaves the
+check to the page's main reading: upright pages read at 69-95 mean word confidence, pages upside down at
+31-53 (all words, set-aside lines included; measured in their own language on the mild and hard samples and
+the real pages). The strip is read both ways only when the main reading is weak, and a page found upside
+down is turned and read again. A confident page costs nothing extra; a wrongly turned one costs one reading.
 """
 
 from __future__ import annotations
