@@ -64,9 +64,9 @@ def preprocess(
 ) -> tuple[np.ndarray, PreprocessReport]:
     """Clean a page image for OCR. Returns the cleaned single-channel uint8 image and what was done.
 
-    `defer_up_down`: where the layout cannot tell whether a page is upside down, leave it as scanned with
-    orientation method "deferred" instead of reading a strip both ways: the page goes the way its layout
-    leans (as scanned when it leans neither way) and its main reading confirms it or has it checked and turned
+    `defer_up_down`: where the layout cannot tell whether a page is upside down, do not read a strip both
+    ways: turn the page the way its layout leans (as scanned when it leans neither way), with orientation
+    method "deferred", and let its main reading confirm it or have it checked and turned
     (`scan2text.up_down.settle_up_down`), which spares a Tesseract run on most such pages. Only taken with a
     known language, and not for a page with lines running down whose layout leans neither way (90° and 270°
     are equally likely there).
