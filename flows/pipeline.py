@@ -8,8 +8,6 @@ existing Dask cluster with `dask_address`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from itertools import islice
 from pathlib import Path
 
 from prefect import flow, task
@@ -18,7 +16,6 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from scan2text.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_page
-from scan2text.ingest import PageSource
 from scan2text.settings import Settings
 
 
@@ -40,22 +37,21 @@ def run_batch(
     settings = settings or Settings()
     plan = plan_batch(Path(input_path), Path(out_dir), settings, Path(manifest) if manifest else None, force)
     settings_blob = settings.model_dump(mode="json")
-    queue = iter(plan.todo)
+    workers = settings.workers or os.cpu_count() or 1
     # A bounded window of pages in flight: each finished page is stored and released before the next is
     # submitted, so memory does not grow with the batch (a future keeps its page until dropped).
-    window = max(2, 2 * (settings.workers or os.cpu_count() or 1))
-
-    def submit(batch: Iterable[tuple[PageSource, str]]) -> set[PrefectFuture]:
+    window = max(2, 2 * workers)
+    pending: set[PrefectFuture] = set()
+    while True:
         # Each page carries its folder's language so far, so only a folder's first pages detect the script.
-        return {page_task.submit(src.model_dump(), out_dir, settings_blob, plan.language_hint(src)) for src, _ in batch}
-
-    pending = submit(islice(queue, window))
-    while pending:
+        pending |= {page_task.submit(src.model_dump(), out_dir, settings_blob, hint)
+                    for src, hint in plan.take(window - len(pending), len(pending), workers)}
+        if not pending:
+            break
         done = next(as_completed(list(pending)))
         pending.discard(done)
         plan.accept(done.result())
         del done
-        pending |= submit(islice(queue, 1))
     return finish_batch(plan)
 
 

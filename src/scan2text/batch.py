@@ -27,6 +27,10 @@ from scan2text.store import Store
 
 log = logging.getLogger("scan2text")
 
+# How far down the queue a page held back for its folder's language looks for other work: enough to reach
+# the next folders of a typical delivery, without scanning a huge batch on every submission.
+_LOOK_AHEAD = 256
+
 
 class PageOutcome(Model):
     page_id: str
@@ -74,11 +78,14 @@ def run_page(
 class BatchPlan:
     """The pages of one run and what became of each."""
 
-    def __init__(self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource]) -> None:
+    def __init__(
+        self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource], auto_language: bool = True
+    ) -> None:
         self.out_dir = out_dir
         self.store = store
         self.run_id = run_id
         self.sources = sources
+        self.auto_language = auto_language
         self.todo: list[tuple[PageSource, str]] = []
         self.keys: dict[str, str] = {}
         self.errors: list[PageError] = []
@@ -87,12 +94,31 @@ class BatchPlan:
         self.hints = LanguageHints()
 
     def language_hint(self, source: PageSource) -> str | None:
-        return self.hints.hint(source.id, source.image)
+        return self.hints.hint(source.id, source.image) if self.auto_language else None
+
+    def take(self, room: int, running: int, workers: int) -> list[tuple[PageSource, str | None]]:
+        """Up to `room` pages of `todo` to start next, each with the language to try first on it.
+
+        With the language left to each page, a page whose folder is still being told its language by a page
+        in flight is held back and later pages of other folders go first: started now, it would pay for a
+        script detection of its own. Held pages still go when a worker would otherwise idle.
+        """
+        chosen: list[tuple[PageSource, str | None]] = []
+        index = 0
+        while len(chosen) < room and index < min(len(self.todo), _LOOK_AHEAD):
+            source = self.todo[index][0]
+            if self.auto_language and running + len(chosen) >= workers and self.hints.waiting(source.image):
+                index += 1
+                continue
+            del self.todo[index]
+            chosen.append((source, self.language_hint(source)))
+        return chosen
 
     def accept(self, outcome: PageOutcome) -> None:
+        if outcome.page is not None and outcome.error is None:
+            self.hints.learn(outcome.page)
+        self.hints.finished(outcome.page_id)
         if outcome.page is not None:
-            if outcome.error is None:
-                self.hints.learn(outcome.page)
             # Only a clean page is marked finished under its cache key; a flagged one is redone next run.
             key = None if outcome.error else self.keys.get(outcome.page_id)
             self.store.save_page(self.run_id, outcome.page, key=key)
@@ -117,7 +143,7 @@ def plan_batch(
     store = Store.open(out_dir / DB_FILE)
     versions = {"scan2text": __version__, "tesseract": tesseract.version()}
     run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions)
-    plan = BatchPlan(out_dir, store, run_id, sources)
+    plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto")
     progress().start(len(sources))
     hashes: dict[str, str] = {}
     for src in sources:

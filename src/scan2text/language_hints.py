@@ -5,6 +5,9 @@ for its next one. Read with that guess and confirmed by its confidence, a page n
 pass instead of a script detection and a pass (see `ocr.ocr_page`). A wrong guess costs a whole wasted
 pass, so the guesses stop where they keep failing: a folder whose languages change every few pages, or
 pages that finish out of order.
+
+While a folder's first page is being read, its next pages would each need a script detection of their
+own; `waiting` tells the batch to start pages of other folders first.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class LanguageHints:
         self.last: dict[str, str] = {}
         self.given: dict[str, str] = {}
         self.recent: deque[bool] = deque(maxlen=_RECENT)  # was each recent guess right?
+        self.detecting: dict[str, list[str]] = {}  # page id → folders, for pages started with no language known
 
     def paying(self) -> bool:
         return list(self.recent).count(False) <= _MAX_WRONG
@@ -41,11 +45,26 @@ class LanguageHints:
         """The language to try first on this page, or None to detect its script.
 
         A guess is scored even when it is not handed out, so guessing resumes when the batch settles."""
-        guess = next((self.last[f] for f in folders(image) if f in self.last), None)
+        chain = folders(image)
+        guess = next((self.last[f] for f in chain if f in self.last), None)
         if guess is None:
+            self.detecting[page_id] = chain
             return None
         self.given[page_id] = guess
         return guess if self.paying() else None
+
+    def waiting(self, image: str) -> bool:
+        """Whether a page of this image's folders is being read with no language known, and none is known yet:
+        that page will tell this one's language."""
+        chain = folders(image)
+        if any(f in self.last for f in chain):
+            return False
+        return any(f in chain for started in self.detecting.values() for f in started)
+
+    def finished(self, page_id: str) -> None:
+        """A page is done, read or failed: it no longer stands for its folders."""
+        self.detecting.pop(page_id, None)
+        self.given.pop(page_id, None)
 
     def learn(self, page: Page) -> None:
         """Take a finished page's language as its folders' latest, and score the guess made for it."""
