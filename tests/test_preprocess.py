@@ -13,7 +13,7 @@ import pytest
 
 from scan2text.errors import PreprocessError
 from scan2text.preprocess import preprocess
-from scan2text.preprocess.binarize import percentile_u8
+from scan2text.preprocess.binarize import background_spread, percentile_u8
 from scan2text.samplegen import degrade, render_page, skew_page, turn_page
 from scan2text.settings import PreprocessSettings
 
@@ -224,7 +224,7 @@ def test_to_original_maps_cleaned_pixels_back_to_the_scan(eng_page: np.ndarray, 
     mapped = m @ np.array([x, y, 1.0])
     assert mapped == pytest.approx(_scan_point(600, 140, marked.shape, skew, rotation), abs=1.5)
     # and ink maps to ink across the page (within a pixel: the cleaned strokes are upscaled and bolder)
-    ys, xs = np.nonzero(cleaned == 0)
+    ys, xs = np.nonzero(cleaned < 100)
     pick = np.random.default_rng(0).choice(xs.size, 400, replace=False)
     ox, oy = (m @ np.stack([xs[pick], ys[pick], np.ones(400)])).round().astype(int)
     assert (cv2.erode(scan, np.ones((3, 3), np.uint8))[oy, ox] < 200).mean() > 0.97
@@ -276,3 +276,21 @@ def test_histogram_percentile_matches_numpy(q: float) -> None:
     for values in (rng.integers(0, 256, (301, 257), dtype=np.uint8), np.full((5, 7), 200, np.uint8),
                    (rng.random((400, 300)) ** 6 * 255).astype(np.uint8)):
         assert percentile_u8(values, q) == pytest.approx(float(np.percentile(values, q)), abs=1e-9)
+
+
+def test_only_a_page_with_uneven_paper_is_flattened(eng_page: np.ndarray) -> None:
+    # An evenly lit scan reads better as it is (the black-hat hollows out small or blurred type); stains and
+    # uneven light are what the flattening is for.
+    even, _ = degrade(eng_page, "mild", np.random.default_rng(3), skew=0.0, dpi=96)
+    uneven, _ = degrade(eng_page, "hard", np.random.default_rng(3), skew=0.0)
+    _, kept = preprocess(even, PreprocessSettings(), "eng")
+    _, flat = preprocess(uneven, PreprocessSettings(), "eng")
+    assert any(step.startswith("background: even") for step in kept.steps), kept.steps
+    assert any(step.startswith("background: flattened") for step in flat.steps), flat.steps
+
+
+def test_background_spread_measures_light_not_letters(eng_page: np.ndarray) -> None:
+    ramp = np.linspace(0.65, 1.0, eng_page.shape[1], dtype=np.float32)[None, :]  # light falling off across the page
+    lit = (eng_page.astype(np.float32) * ramp).astype(np.uint8)
+    assert background_spread(eng_page, 22) < 5  # black type on white: the letters do not count
+    assert background_spread(lit, 22) > 40

@@ -16,7 +16,7 @@ import numpy as np
 from scan2text.errors import PreprocessError
 from scan2text.models import Box, OrientationResult, PreprocessReport
 from scan2text.preprocess import borders, geometry
-from scan2text.preprocess.binarize import flatten, otsu, sauvola, to_gray
+from scan2text.preprocess.binarize import background_spread, flatten, otsu, sauvola, to_gray
 from scan2text.preprocess.deskew import find_skew
 from scan2text.preprocess.orientation import (
     LAYOUT_MIN_LINES,
@@ -217,13 +217,20 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         m = m @ np.linalg.inv(to_src)
     out = geometry.warp(src, m, plan.size, fill=sv.paper)
     xh = (plan.xheight or 10.0) * plan.scale
+    flattened = False
     if settings.normalize_light:
-        # the black-hat also wipes the scan bed and punch holes: both are far wider than a stroke
-        out = flatten(out, xh, settings.ink_floor, settings.stroke_width)
-        plan.steps.append(
-            f"background: flattened (black-hat {settings.stroke_width:g} x-height, ink floor {settings.ink_floor:g})"
-        )
-    elif settings.remove_borders and sv.border.any():
+        spread = background_spread(out, xh)
+        flattened = spread >= settings.flatten_min_spread
+        if flattened:
+            # the black-hat also wipes the scan bed and punch holes: both are far wider than a stroke
+            out = flatten(out, xh, settings.ink_floor, settings.stroke_width)
+            plan.steps.append(
+                f"background: flattened (paper spread {spread:.0f} grey levels; black-hat {settings.stroke_width:g}"
+                f" x-height, ink floor {settings.ink_floor:g})"
+            )
+        else:
+            plan.steps.append(f"background: even (paper spread {spread:.0f} grey levels), kept as scanned")
+    if not flattened and settings.remove_borders and sv.border.any():
         bed = geometry.warp(sv.border.astype(np.uint8), plan.matrix @ sv.to_original, plan.size, 0, nearest=True)
         out[bed > 0] = 255
     ink = None
@@ -241,7 +248,7 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         # included, which keeps faded letters whole (a letter broken into fragments would look like specks).
         if ink is not None:
             page, level = cv2.bitwise_not(ink), 128
-        elif settings.normalize_light:
+        elif flattened:
             page, level = out, 240
         else:
             page, level = cv2.bitwise_not(otsu(out)), 128
