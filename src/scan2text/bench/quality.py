@@ -31,6 +31,7 @@ from scan2text.diff.metrics import EditCounts, edit_counts, tokens, word_counts
 from scan2text.errors import BlankPageError, Scan2TextError
 from scan2text.ingest import PageSource, count_frames, load_image
 from scan2text.ocr import OcrResult, ocr_page, tesseract
+from scan2text.pages import one_thread_per_page
 from scan2text.preprocess import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
 from scan2text.up_down import settle_up_down
@@ -215,6 +216,7 @@ def run_bench(
 ) -> list[PageResult]:
     """Benchmark every page (in order; an unreadable page raises, naming its file)."""
     settings = settings or PreprocessSettings()
+    one_thread_per_page()  # as a run's pages do
     results = []
     for page in load_pages(root, lang):
         if select and not select(page):
