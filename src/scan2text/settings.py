@@ -25,7 +25,8 @@ class PreprocessSettings(_Section):
     remove_borders: bool = True
     crop_margin: float = Field(2.0, description="White margin kept around the text after cropping, in x-heights")
     normalize_light: bool = Field(
-        True, description="Flatten the background (uneven light, stains, show-through) and darken faded ink"
+        True, description="Flatten the background (uneven light, stains, show-through) and darken faded ink, on "
+        "pages whose paper level varies by flatten_min_spread or more"
     )
     flatten_min_spread: float = Field(
         16.0,
