@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from scan2text.preprocess import geometry
+
 
 def to_gray(image: np.ndarray) -> np.ndarray:
     """A single-channel uint8 copy of an OpenCV image (grey, BGR or BGRA; 16-bit scaled down)."""
@@ -56,7 +58,7 @@ def background_spread(gray: np.ndarray, xheight: float) -> float:
     resolution, keeps it within a few levels (measured: 0-11 on real scans, 22-39 on the hard samples).
     """
     h, w = gray.shape
-    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    small, _ = geometry.shrink(gray, (max(1, w // 4), max(1, h // 4)))
     k = max(3, round(xheight / 2) | 1)
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     return percentile_u8(paper, 95) - percentile_u8(paper, 5)
