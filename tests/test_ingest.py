@@ -130,13 +130,14 @@ def test_grayscale_from_colour(tmp_path):
     assert load_image(page).ndim == 2
 
 
-def test_colour_jpeg_is_read_grey_and_turned_as_its_exif_says(tmp_path):
-    # a phone photo: colour JPEG, stored sideways with EXIF orientation 6 ("turn 90° clockwise to view")
+@pytest.mark.parametrize("name", ["photo.jpg", "scan.png"])
+def test_colour_page_is_read_grey_and_turned_as_its_exif_says(tmp_path, name):
+    # a phone photo: colour, stored sideways with EXIF orientation 6 ("turn 90° clockwise to view")
     img = np.full((80, 120, 3), 255, dtype=np.uint8)
     img[:10, :, :] = (0, 0, 0)  # a dark band along the top edge of the stored image
     exif = Image.Exif()
     exif[0x0112] = 6
-    Image.fromarray(img).save(tmp_path / "photo.jpg", exif=exif, quality=95)
+    Image.fromarray(img).save(tmp_path / name, exif=exif, quality=95)
     (page,) = discover(tmp_path)
     grey = load_image(page)
     assert grey.shape == (120, 80)  # upright: the stored width is now the height

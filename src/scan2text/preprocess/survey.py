@@ -52,7 +52,7 @@ def survey(gray: np.ndarray, find_borders: bool) -> Survey:
     flat = flatten(small, guess)
     flat[border] = 255
     ink = cv2.compare(flat, 160, cv2.CMP_LT)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats = borders.components(ink)
     stats = stats[1:]
     rough = rough_size(stats, max_size=min(aw, ah) / 10.0)
     holes = 0
