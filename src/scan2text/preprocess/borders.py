@@ -37,7 +37,7 @@ def scan_bed_mask(gray: np.ndarray, paper: int, xheight: float) -> np.ndarray:
     dark = (blurred < 0.5 * paper).astype(np.uint8)
     if not (dark[0].any() or dark[-1].any() or dark[:, 0].any() or dark[:, -1].any()):
         return np.zeros(gray.shape, bool)  # nothing dark reaches the edge: no bed, and no labelling to pay for
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    n, labels, stats = components(dark)
     if n <= 1:
         return np.zeros(gray.shape, bool)
     h, w = gray.shape
