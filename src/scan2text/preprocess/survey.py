@@ -70,12 +70,12 @@ def survey(gray: np.ndarray, find_borders: bool) -> Survey:
         hole = borders.hole_components(stats, rough)
         holes = int(hole.sum())
         if holes:
-            border = border | np.concatenate([[False], hole])[labels]
+            border = border | borders.paint(labels, hole, 1).view(bool)
     size = np.maximum(stats[:, 2], stats[:, 3])
     thin = np.minimum(stats[:, 2], stats[:, 3])
     letters = (size >= 0.4 * rough) & (size <= 2.2 * rough) & (thin >= 0.1 * rough)
     if find_borders:
         letters &= ~hole
-    ys, xs = np.nonzero(np.concatenate([[False], letters])[labels])
+    ys, xs = np.nonzero(borders.paint(labels, letters, 1))
     return Survey(to_original, factor, paper, border, stats, letters, xs.astype(np.float64),
                   ys.astype(np.float64), rough, holes, float(border.mean()))
