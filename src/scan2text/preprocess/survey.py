@@ -18,7 +18,7 @@ from scan2text.preprocess.scale import rough_size
 # Long side of the analysis copy: letters stay ~7-9 px tall on a full page at any scan resolution, enough
 # for 0.05° skew accuracy (measured against 1600: same accuracy, 20 % less time).
 ANALYSIS_SIDE = 1200
-ANALYSIS_EXACT = 0.9  # shortest long side accepted for an analysis copy made by exact halvings only
+ANALYSIS_EXACT = 0.9  # an analysis copy by exact halvings only may be this much of ANALYSIS_SIDE
 
 
 @dataclass
@@ -47,7 +47,7 @@ def survey(gray: np.ndarray, find_borders: bool) -> Survey:
     halvings = int(np.ceil(np.log2(1 / factor)))
     if factor < 1.0 and max(h, w) >> halvings >= ANALYSIS_EXACT * ANALYSIS_SIDE:
         # whole halvings land close enough: take them and skip the arbitrary-factor step, 4x slower than they are
-        aw, ah = w >> halvings, h >> halvings
+        aw, ah = max(1, w >> halvings), max(1, h >> halvings)
         factor = aw / w
     small, to_small = geometry.shrink(gray, (aw, ah)) if factor < 1.0 else (gray, geometry.identity())
     to_original = np.linalg.inv(to_small)
