@@ -30,16 +30,13 @@ from pathlib import Path
 log = logging.getLogger("scan2text")
 
 API_URL_ENV = "PREFECT_API_URL"
-# Services of the temporary server that nobody can use during a run, switched off unless the user set them.
-QUIET_SERVICES = {
-    name: os.environ.get(name, "false")
-    for name in (
-        "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED",  # automations: reactive triggers and their actions
-        "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED",  # the event feed
-        "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED",  # live events to a UI
-        "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED",  # live logs to a UI
-    )
-}
+# Services of the temporary server that nobody can use during a run: off unless the user's environment says.
+QUIET_SERVICES = (
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED",  # automations: reactive triggers and their actions
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED",  # the event feed
+    "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED",  # live events to a UI
+    "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED",  # live logs to a UI
+)
 
 
 def _free_port() -> int:
@@ -79,11 +76,11 @@ class TemporaryApiServer:
             raise RuntimeError("prefect is not installed")
         self.port = _free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
-        # The same app and switches Prefect's own temporary server uses (no UI, no scheduling services), and
-        # without the services that only serve someone watching: automations, the event feed and the live
-        # streams to a UI. Flow and task runs are still recorded. They took a sixth of its CPU per page.
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
-               **QUIET_SERVICES}
+        # The same app and switches Prefect's own temporary server uses (no UI, no scheduling services), less
+        # the services that only serve someone watching, which took a sixth of its CPU per page. Flow and task
+        # runs are still recorded.
+        env = {**dict.fromkeys(QUIET_SERVICES, "false"), **os.environ,
+               "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-c", _BOOT, str(os.getpid()), "--app-dir", str(Path(spec.origin).parent.parent),
