@@ -15,14 +15,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from scan2text.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_page
+from scan2text.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_pages
 from scan2text.settings import Settings
 
 
-@task(name="page", cache_policy=NO_CACHE, persist_result=False, retries=0)
-def page_task(source: dict, out_dir: str, settings: dict, lang_hint: str | None = None) -> PageOutcome:
+@task(name="pages", cache_policy=NO_CACHE, persist_result=False, retries=0)
+def pages_task(
+    sources: list[dict], out_dir: str, settings: dict, hints: list[str | None], chain: bool
+) -> list[PageOutcome]:
     # Plain dicts cross the wire to Dask workers; the models are rebuilt on the worker.
-    return run_page(source, Path(out_dir), Settings.model_validate(settings), lang_hint)
+    return run_pages(sources, Path(out_dir), Settings.model_validate(settings), hints, chain)
 
 
 @flow(name="scan2text-run", persist_result=False, validate_parameters=False, log_prints=False)
@@ -38,19 +40,21 @@ def run_batch(
     plan = plan_batch(Path(input_path), Path(out_dir), settings, Path(manifest) if manifest else None, force)
     settings_blob = settings.model_dump(mode="json")
     workers = settings.workers or os.cpu_count() or 1
-    # A bounded window of pages in flight: each finished page is stored and released before the next is
-    # submitted, so memory does not grow with the batch (a future keeps its page until dropped).
+    # A bounded window of tasks in flight: each finished task's pages are stored and released before the next
+    # is submitted, so memory does not grow with the batch (a future keeps its pages until dropped).
     window = max(2, 2 * workers)
     pending: set[PrefectFuture] = set()
     while True:
         # Each page carries its folder's language so far, so only a folder's first pages detect the script.
-        pending |= {page_task.submit(src.model_dump(), out_dir, settings_blob, hint)
-                    for src, hint in plan.take(window - len(pending), len(pending), workers)}
+        while len(pending) < window and (chosen := plan.take(len(pending), workers)):
+            sources, hints = [src.model_dump() for src, _ in chosen], [hint for _, hint in chosen]
+            pending.add(pages_task.submit(sources, out_dir, settings_blob, hints, plan.chaining()))
         if not pending:
             break
         done = next(as_completed(list(pending)))
         pending.discard(done)
-        plan.accept(done.result())
+        for outcome in done.result():
+            plan.accept(outcome)
         del done
     return finish_batch(plan)
 

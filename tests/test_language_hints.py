@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from scan2text.batch import PageOutcome, plan_batch
+import shutil
+
+from scan2text.batch import MAX_PAGES_PER_TASK, PageOutcome, plan_batch, run_pages
+from scan2text.ingest import discover
 from scan2text.language_hints import LanguageHints
 from scan2text.models import Page
 from scan2text.settings import Settings
@@ -52,24 +55,61 @@ def test_a_failed_page_stops_holding_its_folder_back():
     assert not hints.waiting("rus/file-1/0002.png")
 
 
-def test_the_batch_starts_each_folders_first_page_before_more_pages_that_would_detect(tmp_path):
-    # Three language folders of three pages: with two workers, a folder's second page waits for its first
-    # (which tells the language) while the other folders' first pages go ahead.
-    root = tmp_path / "in"
+def language_folders(root, pages: int) -> None:
     for lang in ("eng", "hye", "rus"):
-        for n in range(3):
+        for n in range(pages):
             path = root / lang / "file-1" / f"{n:04d}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(f"{lang}{n}".encode())  # discovery only lists and hashes the files
-    plan = plan_batch(root, tmp_path / "out", Settings())
-    first = plan.take(room=4, running=0, workers=2)
-    assert [src.image for src, _ in first] == [
-        "eng/file-1/0000.png", "eng/file-1/0001.png", "hye/file-1/0000.png", "rus/file-1/0000.png"
-    ]  # the second eng page goes only because a worker would idle otherwise
-    assert all(hint is None for _, hint in first)
+
+
+def test_the_batch_starts_each_folders_first_page_before_more_pages_that_would_detect(tmp_path):
+    # Three language folders of three pages, two workers: a task takes a folder's first page and the pages
+    # that follow it in the same folder (they learn its language from it); the folder's other pages wait for
+    # that language while the other folders' first pages go ahead.
+    language_folders(tmp_path / "in", 3)
+    plan = plan_batch(tmp_path / "in", tmp_path / "out", Settings())
+    first = plan.take(running=0, workers=2)
+    assert [src.image for src, _ in first] == ["eng/file-1/0000.png", "eng/file-1/0001.png"]
+    assert all(hint is None for _, hint in first) and plan.chaining()
+    second = plan.take(running=1, workers=2)
+    assert [src.image for src, _ in second] == ["hye/file-1/0000.png", "hye/file-1/0001.png"]
+    third = plan.take(running=2, workers=2)  # the tail of the batch goes a page a task
+    assert [src.image for src, _ in third] == ["rus/file-1/0000.png"]
+    assert plan.take(running=3, workers=2) == []  # every page left would detect: wait
     plan.accept(PageOutcome(page_id=first[0][0].id, page=page(first[0][0].id, first[0][0].image, "eng")))
-    nxt = plan.take(room=1, running=3, workers=2)
+    nxt = plan.take(running=2, workers=2)
     assert [(src.image, hint) for src, hint in nxt] == [("eng/file-1/0002.png", "eng")]
+
+
+def test_a_held_page_goes_when_a_worker_would_idle(tmp_path):
+    language_folders(tmp_path / "in", 3)
+    plan = plan_batch(tmp_path / "in", tmp_path / "out", Settings())
+    for running in range(3):
+        plan.take(running=running, workers=2)
+    assert plan.take(running=2, workers=2) == []
+    assert [src.image for src, _ in plan.take(running=1, workers=2)] == ["eng/file-1/0002.png"]
+
+
+def test_tasks_hold_several_pages_then_shrink_towards_the_end_of_the_batch(tmp_path):
+    root = tmp_path / "in"
+    for n in range(40):
+        (root / "file-1").mkdir(parents=True, exist_ok=True)
+        (root / "file-1" / f"{n:04d}.png").write_bytes(str(n).encode())
+    plan = plan_batch(root, tmp_path / "out", Settings.model_validate({"ocr": {"lang": "rus"}}))
+    sizes = []
+    while chosen := plan.take(running=0, workers=2):
+        sizes.append(len(chosen))
+    assert sum(sizes) == 40
+    assert sizes[0] == MAX_PAGES_PER_TASK and sizes[-3:] == [1, 1, 1]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_a_guess_passed_on_inside_a_task_is_scored():
+    hints = LanguageHints()
+    for n in range(4):  # guesses passed from page to page, each wrong
+        hints.learn(page(f"p{n}", "p.png", "rus"), tried="eng")
+    assert not hints.paying()
 
 
 def test_with_a_fixed_language_pages_go_in_order(tmp_path):
@@ -79,4 +119,20 @@ def test_with_a_fixed_language_pages_go_in_order(tmp_path):
         (root / name).write_bytes(name.encode())
     settings = Settings.model_validate({"ocr": {"lang": "rus"}})
     plan = plan_batch(root, tmp_path / "out", settings)
-    assert [src.image for src, _ in plan.take(room=3, running=0, workers=1)] == ["a/1.png", "a/2.png", "b/1.png"]
+    order = []
+    while chosen := plan.take(running=0, workers=1):
+        order.extend(src.image for src, _ in chosen)
+    assert order == ["a/1.png", "a/2.png", "b/1.png"]
+    assert not plan.chaining()
+
+
+def test_a_task_passes_its_first_pages_language_on_to_the_next_page_of_the_folder(tmp_path, samples_dir):
+    folder = tmp_path / "in" / "rus" / "file-1"
+    folder.mkdir(parents=True)
+    for name in ("0213.png", "0214.png"):
+        shutil.copy(samples_dir / "rus/fund-200/inv-1/file-271" / name, folder / name)
+    sources = discover(tmp_path / "in")
+    outcomes = run_pages(sources, tmp_path / "out", Settings(), hints=[None, None], chain=True)
+    assert [o.page.language for o in outcomes] == ["rus", "rus"]
+    assert outcomes[0].page.language_basis == "script detected" and outcomes[0].tried is None
+    assert outcomes[1].page.language_basis == "folder language confirmed" and outcomes[1].tried == "rus"

@@ -1,13 +1,15 @@
 """A batch from start to end, as plain functions the Prefect flow composes.
 
 plan_batch finds the pages and decides which are already done; run_page does one page and
-never raises (a bad page becomes a reported failure, the batch goes on); the plan takes each
-outcome into the store as it arrives; finish_batch turns the pages into documents and records.
+never raises (a bad page becomes a reported failure, the batch goes on); run_pages does a few
+pages one after another, as one task of the flow; the plan takes each outcome into the store as
+it arrives; finish_batch turns the pages into documents and records.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 from pydantic import Field
@@ -30,12 +32,18 @@ log = logging.getLogger("scan2text")
 # How far down the queue a page held back for its folder's language looks for other work: enough to reach
 # the next folders of a typical delivery, without scanning a huge batch on every submission.
 _LOOK_AHEAD = 256
+# Pages per task. Each task costs Prefect about 0.1 s of CPU (its run recorded by client and server), 5% of a
+# page's reading; four pages a task make that about 1%. Tasks shrink towards the end of the batch, so that no
+# core idles while the other finishes a long task.
+MAX_PAGES_PER_TASK = 4
+_TASKS_PER_WORKER = 3  # tasks still to come per worker, at least, when the task size is chosen
 
 
 class PageOutcome(Model):
     page_id: str
     page: Page | None = None
     error: PageError | None = None
+    tried: str | None = None  # the language the page was read in first, if it was not detected
 
 
 class BatchSummary(Model):
@@ -75,6 +83,29 @@ def run_page(
     return PageOutcome(page_id=src.id, error=error)
 
 
+def run_pages(
+    sources: list[PageSource | dict], out_dir: Path, settings: Settings, hints: list[str | None], chain: bool = False
+) -> list[PageOutcome]:
+    """Process a few pages in turn, each with the language to try first on it (None: detect its script).
+
+    With `chain`, a page with no language to try takes that of the page before it from the same folder, so
+    only the first page of a folder in the task pays for a script detection.
+    """
+    outcomes: list[PageOutcome] = []
+    read: dict[str, str] = {}  # folder → language of its last page read in this task
+    for source, hint in zip(sources, hints, strict=True):
+        src = PageSource.model_validate(source)
+        folder = file_folder(src.image)
+        if hint is None and chain:
+            hint = read.get(folder)
+        outcome = run_page(src, out_dir, settings, hint)
+        outcome.tried = hint if settings.ocr.lang == "auto" else None
+        if outcome.page is not None and outcome.error is None and outcome.page.language:
+            read[folder] = outcome.page.language
+        outcomes.append(outcome)
+    return outcomes
+
+
 class BatchPlan:
     """The pages of one run and what became of each."""
 
@@ -96,27 +127,54 @@ class BatchPlan:
     def language_hint(self, source: PageSource) -> str | None:
         return self.hints.hint(source.id, source.image) if self.auto_language else None
 
-    def take(self, room: int, running: int, workers: int) -> list[tuple[PageSource, str | None]]:
-        """Up to `room` pages of `todo` to start next, each with the language to try first on it.
+    def task_size(self, workers: int) -> int:
+        """Pages for the next task: up to MAX_PAGES_PER_TASK, fewer as the batch runs out."""
+        return max(1, min(MAX_PAGES_PER_TASK, math.ceil(len(self.todo) / (_TASKS_PER_WORKER * max(1, workers)))))
+
+    def take(self, running: int, workers: int) -> list[tuple[PageSource, str | None]]:
+        """The pages of the next task, each with the language to try first on it; empty to wait for a task.
 
         With the language left to each page, a page whose folder is still being told its language by a page
         in flight is held back and later pages of other folders go first: started now, it would pay for a
-        script detection of its own. Held pages still go when a worker would otherwise idle.
+        script detection of its own. Pages of the same folder as one already in this task go with it, as the
+        task reads them after it. Held pages still go when a worker would otherwise idle (`running`: tasks
+        in flight).
         """
+        first = self._first(running, workers)
+        if first is None:
+            return []
         chosen: list[tuple[PageSource, str | None]] = []
-        index = 0
-        while len(chosen) < room and index < min(len(self.todo), _LOOK_AHEAD):
+        folders: set[str] = set()
+        index, size = first, self.task_size(workers)
+        while len(chosen) < size and index < min(len(self.todo), _LOOK_AHEAD):
             source = self.todo[index][0]
-            if self.auto_language and running + len(chosen) >= workers and self.hints.waiting(source.image):
+            folder = file_folder(source.image)
+            if chosen and folder not in folders and self._held(source):
                 index += 1
                 continue
             del self.todo[index]
             chosen.append((source, self.language_hint(source)))
+            folders.add(folder)
         return chosen
+
+    def _held(self, source: PageSource) -> bool:
+        return self.auto_language and self.hints.waiting(source.image)
+
+    def _first(self, running: int, workers: int) -> int | None:
+        """Where in `todo` the next task starts: the first page that need not wait, else the first page if a
+        worker would idle, else nowhere."""
+        for index in range(min(len(self.todo), _LOOK_AHEAD)):
+            if not self._held(self.todo[index][0]):
+                return index
+        return 0 if self.todo and running < workers else None
+
+    def chaining(self) -> bool:
+        """Whether a task may pass a page's language on to the next page of its folder (see `run_pages`)."""
+        return self.auto_language and self.hints.paying()
 
     def accept(self, outcome: PageOutcome) -> None:
         if outcome.page is not None and outcome.error is None:
-            self.hints.learn(outcome.page)
+            self.hints.learn(outcome.page, tried=outcome.tried)
         self.hints.finished(outcome.page_id)
         if outcome.page is not None:
             # Only a clean page is marked finished under its cache key; a flagged one is redone next run.

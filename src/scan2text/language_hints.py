@@ -66,9 +66,10 @@ class LanguageHints:
         self.detecting.pop(page_id, None)
         self.given.pop(page_id, None)
 
-    def learn(self, page: Page) -> None:
-        """Take a finished page's language as its folders' latest, and score the guess made for it."""
-        guess = self.given.pop(page.id, None)
+    def learn(self, page: Page, tried: str | None = None) -> None:
+        """Take a finished page's language as its folders' latest, and score the guess made for it (or the
+        language `tried` on it first, passed on from the page before it)."""
+        guess = self.given.pop(page.id, None) or tried
         if guess is not None:
             self.recent.append(guess == page.language)
         if page.language:
