@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from scan2text.errors import PreprocessError
-from scan2text.preprocess import preprocess
+from scan2text.preprocess import borders, preprocess
 from scan2text.preprocess.binarize import background_spread, percentile_u8
 from scan2text.samplegen import degrade, render_page, skew_page, turn_page
 from scan2text.settings import PreprocessSettings
@@ -174,6 +174,24 @@ def test_punctuation_survives_while_isolated_specks_go() -> None:
             assert (without[y - 3 : y + 4, x - 3 : x + 4] < 128).any(), "speck should be visible before despeckling"
             assert (with_specks[y - 3 : y + 4, x - 3 : x + 4] == 255).all(), binarize
         assert any("despeckle: " in s for s in report.steps)
+
+
+@pytest.mark.parametrize("xheight", [20.0, 10.0])  # examined at half size, and at full size
+def test_specks_painted_box_by_box_are_the_specks_of_the_whole_label_image(monkeypatch, xheight: float) -> None:
+    # Odd page sizes and specks in the last row and column: the half-size mask is scaled back with them.
+    rng = np.random.default_rng(3)
+    page = np.full((401, 303), 255, np.uint8)
+    cv2.putText(page, "Fund 200", (20, 200), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 0, 4)
+    for x, y in rng.integers(0, 300, (40, 2)):
+        page[max(0, y - 1) : y + 2, max(0, x - 1) : x + 2] = rng.integers(0, 100)
+    for x, y in [(299, 148), (150, 397), (299, 397)]:  # 4 px dots reaching the odd last column or row
+        page[y : y + 4, x : x + 4] = 40
+    one_by_one, count = borders.speck_mask(page, xheight, 128)
+    monkeypatch.setattr(borders, "_SPECKS_ONE_BY_ONE", 0)
+    whole, count_whole = borders.speck_mask(page, xheight, 128)
+    assert count == count_whole > 20
+    assert one_by_one is not None and np.array_equal(one_by_one, whole)
+    assert one_by_one[400, 302] == one_by_one[150, 302] == one_by_one[400, 152] == 255
 
 
 # --- scale, geometry ------------------------------------------------------------------------------------

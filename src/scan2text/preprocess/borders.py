@@ -104,7 +104,7 @@ def _cover(boxes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[np.ndarray | None, int]:
-    """Where the specks are on a dark-on-white page (uint8 mask, None when there are none) and how many.
+    """The ink of the specks on a dark-on-white page (uint8 mask, None when there are none) and how many.
 
     Ink is what is darker than `ink_level`. A speck is a small component that is far from every letter,
     or too small to be a period, or too faint to be typed. Periods, commas, quotes, "№" dots and the
@@ -115,10 +115,10 @@ def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[
     of quarter x-height cells, so the test costs the same however many components there are.
 
     Pages with text over 16 px are examined at half size (exact 2× area reduction: strokes stay apart
-    and dots stay visible, unlike on a more reduced or min-pooled copy) and the mask is scaled back; the
-    caller intersects it with the full-size ink.
+    and dots stay visible, unlike on a more reduced or min-pooled copy) and the mask is scaled back and
+    kept to the full-size ink.
     """
-    full = page.shape
+    full_page, full = page, page.shape
     xh = xheight
     if xheight >= 16 and min(full) >= 32:
         page, _ = geometry.shrink(page, (full[1] // 2, full[0] // 2))
@@ -158,9 +158,43 @@ def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[
     count = int(drop.sum())
     if count == 0:
         return None, 0
+    if count <= _SPECKS_ONE_BY_ONE:
+        return _paint_each(full_page, labels, stats, np.flatnonzero(drop) + 1, ink_level), count
     mask = paint(labels, drop)
     if mask.shape != full:
         mask = cv2.resize(mask, (2 * mask.shape[1], 2 * mask.shape[0]), interpolation=cv2.INTER_NEAREST)
         mask = cv2.copyMakeBorder(mask, 0, full[0] - mask.shape[0], 0, full[1] - mask.shape[1],
                                   cv2.BORDER_REPLICATE)
-    return mask, count
+    return cv2.bitwise_and(mask, cv2.compare(full_page, ink_level, cv2.CMP_LT)), count
+
+
+# Up to this many specks, each is painted in its own box: a few hundred small boxes cost less than one pass
+# over the whole label image and the full-size page (a third of the despeckling time on our pages).
+_SPECKS_ONE_BY_ONE = 1000
+
+
+def _paint_each(
+    page: np.ndarray, labels: np.ndarray, stats: np.ndarray, chosen: np.ndarray, ink_level: int
+) -> np.ndarray:
+    """The full-size mask (0/255) of the ink of components `chosen` of `labels`, which may be at half size.
+
+    The same pixels as painting the label image, scaling it back by pixel doubling (the last row and column
+    repeated when the page has an odd size) and keeping the ink, done box by box.
+    """
+    mask = np.zeros(page.shape, np.uint8)
+    half = labels.shape != page.shape
+    lh, lw = labels.shape
+    for label in chosen:
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        sub = labels[y : y + h, x : x + w] == label
+        r0, c0, r1, c1 = y, x, y + h, x + w
+        if half:
+            sub = sub.repeat(2, 0).repeat(2, 1)
+            r0, c0, r1, c1 = 2 * y, 2 * x, 2 * (y + h), 2 * (x + w)
+            if y + h == lh and page.shape[0] > r1:  # the odd last row takes the half-size last row
+                sub, r1 = np.vstack([sub, sub[-1:]]), r1 + 1
+            if x + w == lw and page.shape[1] > c1:
+                sub, c1 = np.hstack([sub, sub[:, -1:]]), c1 + 1
+        sub &= page[r0:r1, c0:c1] < ink_level
+        mask[r0:r1, c0:c1][sub] = 255
+    return mask

@@ -255,7 +255,6 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         specks, count = borders.speck_mask(page, xh, level)
         plan.steps.append(f"despeckle: {count} speck(s) removed")
         if specks is not None:
-            specks = cv2.bitwise_and(specks, cv2.compare(page, level, cv2.CMP_LT))
             # masks are 0/255, so these equal ink[specks > 0] = 0 and out[specks > 0] = 255, at half the cost
             if ink is not None:
                 cv2.bitwise_and(ink, cv2.bitwise_not(specks), dst=ink)
