@@ -93,14 +93,18 @@ def letter_components(stats: np.ndarray, xheight: float) -> np.ndarray:
 
 
 def _cover(boxes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Count of boxes (x0, y0, x1, y1 exclusive, grid cells) covering each cell of a grid, by 2-D prefix sums."""
-    diff = np.zeros((shape[0] + 1, shape[1] + 1), np.int32)
+    """Count of boxes (x0, y0, x1, y1 exclusive, grid cells) covering each cell of a grid, by 2-D prefix sums.
+
+    The corners are counted by np.bincount and summed up by cv2.integral (exact: whole numbers in float64),
+    several times faster than np.add.at and two cumulative sums.
+    """
+    rows, cols = shape[0] + 1, shape[1] + 1
     x0, y0, x1, y1 = boxes.T
-    np.add.at(diff, (y0, x0), 1)
-    np.add.at(diff, (y0, x1), -1)
-    np.add.at(diff, (y1, x0), -1)
-    np.add.at(diff, (y1, x1), 1)
-    return diff.cumsum(0).cumsum(1)[: shape[0], : shape[1]]
+    corners = np.concatenate([y0 * cols + x0, y0 * cols + x1, y1 * cols + x0, y1 * cols + x1])
+    signs = np.repeat([1.0, -1.0, -1.0, 1.0], len(boxes))
+    # float64 even with no boxes, where np.bincount answers in int64, which cv2.integral does not take
+    diff = np.bincount(corners, signs, minlength=rows * cols).astype(np.float64, copy=False).reshape(rows, cols)
+    return cv2.integral(diff)[1 : shape[0] + 1, 1 : shape[1] + 1]
 
 
 def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[np.ndarray | None, int]:
@@ -141,8 +145,8 @@ def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[
         np.ceil((ls[:, Y] + ls[:, H] + 0.8 * xh) / cell),
     ], axis=1)
     grown = np.clip(grown, 0, [gw, gh, gw, gh]).astype(np.int64)
-    zone = (_cover(grown, (gh, gw)) > 0).astype(np.int32)
-    integral = np.pad(zone.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    zone = (_cover(grown, (gh, gw)) > 0).view(np.uint8)
+    integral = cv2.integral(zone)  # a zero row and column first, as the box sums below expect
     x0, y0 = (s[:, X] / cell).astype(np.int64), (s[:, Y] / cell).astype(np.int64)
     x1 = np.minimum(((s[:, X] + s[:, W]) / cell).astype(np.int64) + 1, gw)
     y1 = np.minimum(((s[:, Y] + s[:, H]) / cell).astype(np.int64) + 1, gh)
@@ -184,8 +188,7 @@ def _paint_each(
     mask = np.zeros(page.shape, np.uint8)
     half = labels.shape != page.shape
     lh, lw = labels.shape
-    for label in chosen:
-        x, y, w, h = (int(v) for v in stats[label, :4])
+    for label, (x, y, w, h) in zip(chosen, stats[chosen, :4].tolist(), strict=True):
         sub = labels[y : y + h, x : x + w] == label
         r0, c0, r1, c1 = y, x, y + h, x + w
         if half:
