@@ -176,6 +176,20 @@ def test_punctuation_survives_while_isolated_specks_go() -> None:
         assert any("despeckle: " in s for s in report.steps)
 
 
+def test_scan_bed_traced_from_the_edges_is_the_bed_of_the_whole_page_labelling(monkeypatch) -> None:
+    page = np.full((600, 400), 220, np.uint8)
+    page[:, :40] = 20  # a bed border down the left side
+    page[560:, 150:400] = 30  # and along the bottom
+    for x in range(60, 380, 40):  # dark blocks cut by the top edge, like letters cut by the frame: not bed
+        page[:16, x : x + 24] = 10
+    page[300:320, 200:260] = 0  # dark, but away from the edges
+    traced = borders.scan_bed_mask(page, 220, 10.0)
+    monkeypatch.setattr(borders, "_MOST_FILLED", 0)
+    labelled = borders.scan_bed_mask(page, 220, 10.0)
+    assert np.array_equal(traced, labelled)
+    assert traced[300, 10] and traced[590, 300] and not traced[2, 70] and not traced[310, 230]
+
+
 @pytest.mark.parametrize("xheight", [20.0, 10.0])  # examined at half size, and at full size
 def test_specks_painted_box_by_box_are_the_specks_of_the_whole_label_image(monkeypatch, xheight: float) -> None:
     # Odd page sizes and specks in the last row and column: the half-size mask is scaled back with them.

@@ -54,17 +54,54 @@ def scan_bed_mask(gray: np.ndarray, paper: int, xheight: float) -> np.ndarray:
     k = max(3, int(2 * xheight) | 1)
     blurred = cv2.blur(gray, (k, k))
     dark = cv2.compare(blurred, float(np.ceil(0.5 * paper)), cv2.CMP_LT)  # blurred < paper / 2, in whole grey levels
-    if not (dark[0].any() or dark[-1].any() or dark[:, 0].any() or dark[:, -1].any()):
-        return np.zeros(gray.shape, bool)  # nothing dark reaches the edge: no bed, and no labelling to pay for
-    n, labels, stats = components(dark)
-    if n <= 1:
-        return np.zeros(gray.shape, bool)
-    h, w = gray.shape
+    seeds = _edge_runs(dark)
+    if not seeds:
+        return np.zeros(gray.shape, bool)  # nothing dark reaches the edge: no bed, and nothing to trace
+    # Each dark region that reaches the edge is flood-filled from it with a number of its own, which costs its
+    # own area rather than a labelling of the whole page; its bounding box tells whether it is a bed border.
+    if len(seeds) > _MOST_FILLED:
+        return _scan_bed_by_labels(dark, xheight)
+    table = np.zeros(256, np.uint8)
+    region = 0
+    for x, y in seeds:
+        if dark[y, x] != 255:
+            continue  # a region already filled from an earlier seed
+        region += 1
+        _, _, _, (_, _, rw, rh) = cv2.floodFill(dark, None, (x, y), region, flags=8)
+        # a lone letter cut by the frame edge is small; a bed border runs along the edge
+        table[region] = max(rw, rh) >= 4 * xheight
+    return _grown(cv2.LUT(dark, table), xheight)
+
+
+# Regions are numbered from 1 in the 0/255 mask itself, so there is room for 254 of them; a page with more runs
+# along its edges than this (a comb of specks) is labelled whole instead.
+_MOST_FILLED = 253
+
+
+def _edge_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(x, y) of the first pixel of each run of set pixels along the four edges of a 0/255 mask."""
+    h, w = mask.shape
+    seeds: list[tuple[int, int]] = []
+    for edge, place in ((mask[0], lambda i: (i, 0)), (mask[-1], lambda i: (i, h - 1)),
+                        (mask[:, 0], lambda i: (0, i)), (mask[:, -1], lambda i: (w - 1, i))):
+        on = edge > 0
+        starts = np.flatnonzero(on & ~np.concatenate([[False], on[:-1]]))
+        seeds.extend(place(int(i)) for i in starts)
+    return seeds
+
+
+def _scan_bed_by_labels(dark: np.ndarray, xheight: float) -> np.ndarray:
+    """scan_bed_mask's regions by one labelling of the page, for a page with very many of them."""
+    _, labels, stats = components(dark)
+    h, w = dark.shape
     s = stats[1:]
     touches = (s[:, X] == 0) | (s[:, Y] == 0) | (s[:, X] + s[:, W] >= w) | (s[:, Y] + s[:, H] >= h)
-    # a lone letter cut by the frame edge is small; a bed border runs along the edge
     big = np.maximum(s[:, W], s[:, H]) >= 4 * xheight
-    mask = paint(labels, touches & big, 1)
+    return _grown(paint(labels, touches & big, 1), xheight)
+
+
+def _grown(mask: np.ndarray, xheight: float) -> np.ndarray:
+    """The bed mask (0/1) grown a little to take the shaded page edge with it, as bool."""
     if mask.any():
         grow = max(3, int(xheight / 2) | 1)
         mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
