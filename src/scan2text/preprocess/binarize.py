@@ -87,7 +87,8 @@ def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2, width: float =
     low = floor * level
     alpha = 255.0 / max(level - low, 1.0)
     # subtract first: convertScaleAbs takes absolute values, so a negative beta would darken the paper. The
-    # stretch is worked out once for each of the 256 depths and applied as a table: the same pixels in two thirds of the time.
+    # stretch is worked out once for each of the 256 depths and applied as a table: the same pixels in two
+    # thirds of the time.
     depths = np.arange(256, dtype=np.uint8)
     table = cv2.subtract(255, cv2.convertScaleAbs(cv2.subtract(depths, round(low)), alpha=alpha))
     return cv2.LUT(depth, table)
