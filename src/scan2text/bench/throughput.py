@@ -8,12 +8,18 @@
     runs of different sizes would give the same figure in theory but, on a shared 2-core machine, a
     difference of two noisy timings.
 Peak memory is each run's own maximum resident set, read from the kernel when it exits.
+
+Alongside pages per minute, the bench counts CPU seconds: those of the run less its re-run against those of
+the bound, per page. Their ratio is the share of the run's work that is Tesseract's reading; it does not
+drift with the machine's speed the way wall time does on a shared machine, so it shows a change that a
+ratio of wall times, varying by ±0.1 from round to round, hides.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,12 +38,14 @@ class RunFigures(BaseModel):
     pages: int
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float = 0.0  # of the run and every process it waited for (Tesseract, the Prefect server)
 
 
 class Round(BaseModel):
     """One run, its re-run and the bound, timed back to back so that they share the machine's state."""
 
     bound_pages_per_min: float
+    bound_cpu_seconds: float = 0.0
     run: RunFigures
     rerun: RunFigures
 
@@ -48,6 +56,17 @@ class Round(BaseModel):
     @property
     def ratio(self) -> float:
         return self.steady_pages_per_min / self.bound_pages_per_min if self.bound_pages_per_min else 0.0
+
+    @property
+    def cpu_per_page(self) -> float:
+        """CPU seconds per page of the run, its fixed cost (the re-run's) left out."""
+        return (self.run.cpu_seconds - self.rerun.cpu_seconds) / max(self.run.pages, 1)
+
+    @property
+    def cpu_ratio(self) -> float:
+        """The bound's CPU seconds over the run's, per page: what the ratio would be at a steady machine speed
+        with every core busy."""
+        return self.bound_cpu_seconds / self.run.pages / self.cpu_per_page if self.cpu_per_page > 0 else 0.0
 
 
 class ThroughputReport(BaseModel):
@@ -68,6 +87,10 @@ class ThroughputReport(BaseModel):
     @property
     def ratio(self) -> float:
         return statistics.median(r.ratio for r in self.rounds)
+
+    @property
+    def cpu_ratio(self) -> float:
+        return statistics.median(r.cpu_ratio for r in self.rounds)
 
     @property
     def startup_seconds(self) -> float:
@@ -111,11 +134,13 @@ def timed_run(args: list[str]) -> RunFigures:
         if os.waitstatus_to_exitcode(status) not in (0, 1):
             errors.seek(0)
             raise RuntimeError(f"{' '.join(args)} failed: {errors.read().decode(errors='replace')[-2000:]}")
-    return RunFigures(pages=0, seconds=round(seconds, 2), peak_rss_mb=round(usage.ru_maxrss / 1024, 1))
+    return RunFigures(pages=0, seconds=round(seconds, 2), peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+                      cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2))
 
 
-def tesseract_bound(clean_dir: Path, languages: dict[str, str], workers: int, psm: int = 4) -> float:
-    """Pages per minute of plain Tesseract over the cleaned pages, one single-threaded process per core."""
+def tesseract_bound(clean_dir: Path, languages: dict[str, str], workers: int, psm: int = 4) -> tuple[float, float]:
+    """Pages per minute of plain Tesseract over the cleaned pages, one single-threaded process per core, and the
+    CPU seconds its processes took."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     jobs = [
         (path, languages[path.relative_to(clean_dir).as_posix().removesuffix(".clean.png")])
@@ -126,10 +151,14 @@ def tesseract_bound(clean_dir: Path, languages: dict[str, str], workers: int, ps
         subprocess.run(["tesseract", str(job[0]), "-", "-l", job[1], "--psm", str(psm)],
                        env=env, check=True, capture_output=True)
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, jobs))
-    return len(jobs) / (time.perf_counter() - started) * 60
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return len(jobs) / seconds * 60, cpu
 
 
 def throughput_bench(
@@ -147,8 +176,9 @@ def throughput_bench(
             run = timed_run(cli)
             rerun = timed_run(cli)
             run.pages, rerun.pages = pages, pages
-            bound = tesseract_bound(base / "out" / PAGES_DIR, languages, workers)
-            done.append(Round(bound_pages_per_min=round(bound, 1), run=run, rerun=rerun))
+            bound, bound_cpu = tesseract_bound(base / "out" / PAGES_DIR, languages, workers)
+            done.append(Round(bound_pages_per_min=round(bound, 1), bound_cpu_seconds=round(bound_cpu, 2),
+                              run=run, rerun=rerun))
     return ThroughputReport(workers=workers, rounds=done)
 
 
@@ -161,8 +191,11 @@ def format_report(report: ThroughputReport) -> str:
         f"    re-run of the finished batch (fixed cost, no page read): {report.startup_seconds:.1f} s",
         f"    pages: {report.steady_pages_per_min:.1f} pages/min",
         f"ratio (b)/(a): {report.ratio:.2f}",
+        f"CPU seconds per page: (a) {statistics.median(r.bound_cpu_seconds / r.run.pages for r in report.rounds):.2f},"
+        f" (b) {statistics.median(r.cpu_per_page for r in report.rounds):.2f}; ratio (a)/(b): {report.cpu_ratio:.2f}",
     ]
     if n > 1:
-        rows.append("rounds (bound, run pages/min, ratio): " + "; ".join(
-            f"{r.bound_pages_per_min:.1f}, {r.steady_pages_per_min:.1f}, {r.ratio:.2f}" for r in report.rounds))
+        rows.append("rounds (bound, run pages/min, ratio; CPU ratio): " + "; ".join(
+            f"{r.bound_pages_per_min:.1f}, {r.steady_pages_per_min:.1f}, {r.ratio:.2f}; {r.cpu_ratio:.2f}"
+            for r in report.rounds))
     return "\n".join(rows)
