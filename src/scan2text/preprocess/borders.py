@@ -132,8 +132,8 @@ def letter_components(stats: np.ndarray, xheight: float) -> np.ndarray:
 def _cover(boxes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """Count of boxes (x0, y0, x1, y1 exclusive, grid cells) covering each cell of a grid, by 2-D prefix sums.
 
-    The corners are counted by np.bincount and summed up by cv2.integral (exact: whole numbers in float64),
-    several times faster than np.add.at and two cumulative sums.
+    The corners are counted by np.bincount and summed up by cv2.integral (exact: whole numbers in float64), in
+    a third less time than np.add.at and two cumulative sums.
     """
     rows, cols = shape[0] + 1, shape[1] + 1
     x0, y0, x1, y1 = boxes.T
@@ -183,7 +183,7 @@ def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[
     ], axis=1)
     grown = np.clip(grown, 0, [gw, gh, gw, gh]).astype(np.int64)
     zone = (_cover(grown, (gh, gw)) > 0).view(np.uint8)
-    integral = cv2.integral(zone)  # a zero row and column first, as the box sums below expect
+    integral = cv2.integral(zone)  # a zero row and column first, as the box sums below expect; 50x np.cumsum
     x0, y0 = (s[:, X] / cell).astype(np.int64), (s[:, Y] / cell).astype(np.int64)
     x1 = np.minimum(((s[:, X] + s[:, W]) / cell).astype(np.int64) + 1, gw)
     y1 = np.minimum(((s[:, Y] + s[:, H]) / cell).astype(np.int64) + 1, gh)
@@ -209,8 +209,9 @@ def speck_mask(page: np.ndarray, xheight: float, ink_level: int = 128) -> tuple[
     return cv2.bitwise_and(mask, cv2.compare(full_page, ink_level, cv2.CMP_LT)), count
 
 
-# Up to this many specks, each is painted in its own box: a few hundred small boxes cost less than one pass
-# over the whole label image and the full-size page (a third of the despeckling time on our pages).
+# Up to this many specks, each is painted in its own box: a few hundred small boxes cost less than passes over
+# the whole label image and the full-size page (measured: 4 ms of a hard or mild sample page's ~80 ms of
+# preprocessing, up to 24 ms on a large page; about even at 1500 specks).
 _SPECKS_ONE_BY_ONE = 1000
 
 
