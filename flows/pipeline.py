@@ -59,6 +59,18 @@ def run_batch(
     return finish_batch(plan)
 
 
+def cluster_threads(dask_address: str) -> int:
+    """Worker threads of the Dask cluster at `dask_address`: a run keeps that many tasks going, not this machine's
+    core count. The cluster cannot be asked (it will fail the run soon enough): this machine's cores."""
+    from distributed import Client
+
+    try:
+        with Client(dask_address, timeout=30) as client:
+            return sum(client.nthreads().values()) or 1
+    except (OSError, TimeoutError):
+        return os.cpu_count() or 1
+
+
 def make_runner(workers: int, dask_address: str | None = None) -> ThreadPoolTaskRunner:
     """Threads on this machine, or the tasks shipped to an existing Dask scheduler."""
     if dask_address:
@@ -76,6 +88,8 @@ def run(
     force: bool = False,
     dask_address: str | None = None,
 ) -> BatchSummary:
+    if dask_address and not settings.workers:
+        settings = settings.model_copy(update={"workers": cluster_threads(dask_address)})
     runner = make_runner(settings.workers, dask_address)
     return run_batch.with_options(task_runner=runner)(
         str(input_path), str(out_dir), settings, str(manifest) if manifest else None, force

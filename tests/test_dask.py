@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from scan2text.outputs import DB_FILE
+from scan2text.store import Store
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    # more threads than this machine has cores, so that a run sized to the cluster shows
+    with LocalCluster(n_workers=2, threads_per_worker=3, processes=True, dashboard_address=None) as c:
         yield c
 
 
@@ -44,3 +48,5 @@ def test_run_on_a_dask_cluster(cluster, tmp_path):
     computed = {name: dict(prefix.state_counts) for name, prefix in cluster.scheduler.task_prefixes.items()}
     assert sum(c.get("memory", 0) for name, c in computed.items() if "page" in name) == len(images), computed
     assert (out / "records.jsonl").read_text(encoding="utf-8").strip()
+    # the run kept the cluster's 6 threads busy, not this machine's cores
+    assert Store.open(out / DB_FILE).runs()[-1].settings["workers"] == 6
