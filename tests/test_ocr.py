@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
 from scan2text.ocr import ocr_page
-from scan2text.ocr.script import detect_script, dominant_script
+from scan2text.ocr.script import detect_script, dominant_script, text_band
 from scan2text.settings import OcrSettings
 
 MONO = "/usr/share/fonts/truetype/freefont/FreeMono.ttf"
@@ -114,3 +114,12 @@ def test_stamp_and_scribble_fragments_are_set_aside_but_typed_lines_stay():
     kept, aside = set_aside_noise([typed_faded, stamp, scribble, confident], max_conf=50.0)
     assert kept == [typed_faded, confident]
     assert aside == [stamp, scribble]
+
+
+def test_the_script_band_cuts_between_lines_not_through_them():
+    page = render([(TEXTS["eng"][n % 3], MONO) for n in range(12)])
+    for rows in (200, 250, 300, 360):
+        band = text_band(page, rows)
+        assert 0.7 * rows <= band.shape[0] <= rows + 90, rows  # at most a line taken off, or added at the top
+        ink_per_row = (band < 128).sum(axis=1)
+        assert ink_per_row[0] <= 8 and ink_per_row[-1] <= 8, rows  # its first and last rows lie in line gaps
