@@ -61,7 +61,8 @@ def run_batch(
 
 def cluster_threads(dask_address: str) -> int:
     """Worker threads of the Dask cluster at `dask_address`: a run keeps that many tasks going, not this machine's
-    core count. The cluster cannot be asked (it will fail the run soon enough): this machine's cores."""
+    core count. If the cluster cannot be asked, this machine's cores (the run itself will then fail with a clear
+    error soon enough)."""
     from distributed import Client
 
     try:

@@ -56,8 +56,8 @@ def text_band(image: np.ndarray, rows: int = 360) -> np.ndarray:
     middle = (top + bottom) // 2
     start = max(top, middle - rows // 2)
     end = min(bottom + 1, start + rows)
-    # the band's last row is end - 1
-    start, end = _gap_at_or_above(inked, start, top), _gap_at_or_above(inked, end - 1, start + rows // 2) + 1
+    end = _gap_at_or_above(inked, end - 1, start + rows // 2) + 1  # the band's last row is end - 1
+    start = _gap_at_or_above(inked, start, top)
     return image[start:end]
 
 
