@@ -99,7 +99,7 @@ def run_pages(
         if hint is None and chain:
             hint = read.get(folder)
         outcome = run_page(src, out_dir, settings, hint)
-        outcome.tried = hint if settings.ocr.lang == "auto" else None
+        outcome.tried = hint  # with a fixed language the plan hands out no hints and does not chain
         if outcome.page is not None and outcome.error is None and outcome.page.language:
             read[folder] = outcome.page.language
         outcomes.append(outcome)

@@ -6,6 +6,8 @@ applied through a lookup table on the label image — no Python loop over pixels
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 
@@ -68,8 +70,7 @@ def scan_bed_mask(gray: np.ndarray, paper: int, xheight: float) -> np.ndarray:
             continue  # a region already filled from an earlier seed
         region += 1
         _, _, _, (_, _, rw, rh) = cv2.floodFill(dark, None, (x, y), region, flags=8)
-        # a lone letter cut by the frame edge is small; a bed border runs along the edge
-        table[region] = max(rw, rh) >= 4 * xheight
+        table[region] = _bed_sized(rw, rh, xheight)
     return _grown(cv2.LUT(dark, table), xheight)
 
 
@@ -96,8 +97,13 @@ def _scan_bed_by_labels(dark: np.ndarray, xheight: float) -> np.ndarray:
     h, w = dark.shape
     s = stats[1:]
     touches = (s[:, X] == 0) | (s[:, Y] == 0) | (s[:, X] + s[:, W] >= w) | (s[:, Y] + s[:, H] >= h)
-    big = np.maximum(s[:, W], s[:, H]) >= 4 * xheight
-    return _grown(paint(labels, touches & big, 1), xheight)
+    return _grown(paint(labels, touches & _bed_sized(s[:, W], s[:, H], xheight), 1), xheight)
+
+
+def _bed_sized(w: Any, h: Any, xheight: float) -> Any:
+    """Whether an edge region of w×h (numbers or arrays) is long enough for a bed border: a lone letter cut
+    by the frame edge is small, a bed border runs along the edge."""
+    return np.maximum(w, h) >= 4 * xheight
 
 
 def _grown(mask: np.ndarray, xheight: float) -> np.ndarray:
