@@ -21,10 +21,10 @@ from scan2text.settings import Settings
 
 @task(name="pages", cache_policy=NO_CACHE, persist_result=False, retries=0)
 def pages_task(
-    sources: list[dict], out_dir: str, settings: dict, hints: list[str | None], chain: bool
+    sources: list[dict], out_dir: str, settings: dict, hints: list[str | None], chain: bool, keys: list[str | None]
 ) -> list[PageOutcome]:
     # Plain dicts cross the wire to Dask workers; the models are rebuilt on the worker.
-    return run_pages(sources, Path(out_dir), Settings.model_validate(settings), hints, chain)
+    return run_pages(sources, Path(out_dir), Settings.model_validate(settings), hints, chain, keys)
 
 
 @flow(name="scan2text-run", persist_result=False, validate_parameters=False, log_prints=False)
@@ -48,7 +48,8 @@ def run_batch(
         # Each page carries its folder's language so far, so only a folder's first pages detect the script.
         while len(pending) < window and (chosen := plan.take(len(pending), workers)):
             sources, hints = [src.model_dump() for src, _ in chosen], [hint for _, hint in chosen]
-            pending.add(pages_task.submit(sources, out_dir, settings_blob, hints, plan.chaining()))
+            keys = [plan.keys.get(src.id) for src, _ in chosen]
+            pending.add(pages_task.submit(sources, out_dir, settings_blob, hints, plan.chaining(), keys))
         if not pending:
             break
         done = next(as_completed(list(pending)))

@@ -62,12 +62,12 @@ class BatchSummary(Model):
 
 
 def run_page(
-    source: PageSource | dict, out_dir: Path, settings: Settings, lang_hint: str | None = None
+    source: PageSource | dict, out_dir: Path, settings: Settings, lang_hint: str | None = None, key: str | None = None
 ) -> PageOutcome:
     """Process one page; every failure comes back as a PageError naming the file, stage and reason."""
     src = PageSource.model_validate(source)
     try:
-        page = process_page(src, out_dir, settings, lang_hint)
+        page = process_page(src, out_dir, settings, lang_hint, key)
         # A page read with the wrong language keeps its output but counts as failed, so a re-run retries it.
         error = (PageError(file=src.path, page_id=src.id, frame=src.frame, stage="ocr",
                            reason="; ".join(page.warnings), time=now()) if page.warnings else None)
@@ -84,21 +84,26 @@ def run_page(
 
 
 def run_pages(
-    sources: list[PageSource | dict], out_dir: Path, settings: Settings, hints: list[str | None], chain: bool = False
+    sources: list[PageSource | dict],
+    out_dir: Path,
+    settings: Settings,
+    hints: list[str | None],
+    chain: bool = False,
+    keys: list[str | None] | None = None,
 ) -> list[PageOutcome]:
     """Process a few pages in turn, each with the language to try first on it (None: detect its script).
 
     With `chain`, a page with no language to try takes that of the page before it from the same folder, so
-    only the first page of a folder in the task pays for a script detection.
+    only the first page of a folder in the task pays for a script detection. `keys`: each page's cache key.
     """
     outcomes: list[PageOutcome] = []
     read: dict[str, str] = {}  # folder → language of its last page read in this task
-    for source, hint in zip(sources, hints, strict=True):
+    for source, hint, key in zip(sources, hints, keys or [None] * len(sources), strict=True):
         src = PageSource.model_validate(source)
         folder = file_folder(src.image)
         if hint is None and chain:
             hint = read.get(folder)
-        outcome = run_page(src, out_dir, settings, hint)
+        outcome = run_page(src, out_dir, settings, hint, key)
         outcome.tried = hint  # with a fixed language the plan hands out no hints and does not chain
         if outcome.page is not None and outcome.error is None and outcome.page.language:
             read[folder] = outcome.page.language
@@ -214,12 +219,27 @@ def plan_batch(
             continue
         key = cache_key(digest, src.frame, settings)
         plan.keys[src.id] = key
-        if not force and store.page_done(src.id, key) and read_page(out_dir, src.id) is not None:
+        if not force and _finished(store, run_id, out_dir, src.id, key):
             plan.reused += 1
             progress().advance(cached=True)
             continue
         plan.todo.append((src, key))
     return plan
+
+
+def _finished(store: Store, run_id: int, out_dir: Path, page_id: str, key: str) -> bool:
+    """Whether the page was read under `key` already. The store learns of a task's pages when the task ends,
+    but each page's JSON is written as soon as the page is read: a run killed mid-task leaves finished pages
+    the store never heard of, which are taken into it now rather than read again."""
+    page = read_page(out_dir, page_id)
+    if page is None:
+        return False
+    if store.page_done(page_id, key):
+        return True
+    if page.cache_key != key or page.warnings:
+        return False
+    store.save_page(run_id, page, key=key)
+    return True
 
 
 def finish_batch(plan: BatchPlan) -> BatchSummary:

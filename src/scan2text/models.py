@@ -116,6 +116,10 @@ class Page(Model):
     mean_conf: float = 0.0
     ocr_seconds: float = 0.0
     warnings: list[str] = Field(default_factory=list, description="Problems a reviewer should know of")
+    cache_key: str | None = Field(
+        None, description="What the page was read from and with (bytes, frame, settings): a re-run that finds this "
+        "page's JSON under the same key reuses it"
+    )
 
     @property
     def text(self) -> str:

@@ -32,20 +32,23 @@ def one_thread_per_page() -> None:
     cv2.setNumThreads(1)
 
 
-def process_page(source: PageSource, out_dir: Path, settings: Settings, lang_hint: str | None = None) -> Page:
+def process_page(
+    source: PageSource, out_dir: Path, settings: Settings, lang_hint: str | None = None, key: str | None = None
+) -> Page:
     """Read one page and write its files; raises a Scan2TextError naming the file and the stage.
 
     `lang_hint`: the language of an earlier page of the same folder, tried first when the language is 'auto'.
+    `key`: the page's cache key, recorded in its JSON so that a re-run can trust the file on its own.
     """
     one_thread_per_page()
     try:
-        return _process(source, out_dir, settings, lang_hint)
+        return _process(source, out_dir, settings, lang_hint, key)
     except Scan2TextError as exc:
         exc.path = exc.path or source.path
         raise
 
 
-def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: str | None) -> Page:
+def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: str | None, key: str | None) -> Page:
     image = load_image(source)
     height, width = image.shape[:2]
     if int(image.max()) - int(image.min()) < 16:
@@ -75,6 +78,7 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
         mean_conf=result.mean_conf,
         ocr_seconds=result.seconds,
         warnings=result.warnings,
+        cache_key=key,
     )
     write_page(out_dir, page)
     return page
