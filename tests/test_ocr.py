@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
 from scan2text.ocr import ocr_page
-from scan2text.ocr.script import detect_script, dominant_script, text_band
+from scan2text.ocr.script import detect_script, dominant_script, line_sample, text_band
 from scan2text.settings import OcrSettings
 
 MONO = "/usr/share/fonts/truetype/freefont/FreeMono.ttf"
@@ -123,3 +123,16 @@ def test_the_script_band_cuts_between_lines_not_through_them():
         assert 0.7 * rows <= band.shape[0] <= rows + 90, rows  # at most a line taken off, or added at the top
         ink_per_row = (band < 128).sum(axis=1)
         assert ink_per_row[0] <= 8 and ink_per_row[-1] <= 8, rows  # its first and last rows lie in line gaps
+
+
+def test_the_first_look_at_the_script_reads_typed_lines_and_leaves_a_stamp_out():
+    page = render([(TEXTS["hye"][n % 3], ARMENIAN) for n in range(9)]).copy()
+    page[380:680, 100:400] = 0  # a solid stamp over the middle lines, where the sample is taken from
+    sample = line_sample(page)
+    assert sample is not None
+    text_width = np.flatnonzero((page < 128).any(axis=0))
+    assert abs(sample.shape[1] - 0.4 * (text_width[-1] + 1 - text_width[0])) <= 1
+    assert sample.shape[0] < 5 * 90  # four lines and the gaps between them: with the stamp it would be taller
+    assert ((sample < 128).mean(axis=1) < 0.7).all(), "no row of the stamp (dark over 80% of the width)"
+    script, counts = detect_script(page)
+    assert script == "Armenian" and counts["Armenian"] >= 20

@@ -1,7 +1,8 @@
 """Which script a page is written in, and so which Tesseract model reads it.
 
 Tesseract's OSD cannot tell Armenian (it answers "Arabic"), so the script is read from the
-characters a quick multi-model pass recognises on a band of the page.
+characters a quick multi-model pass recognises: first on a few text lines, then, where they leave
+the script in doubt, on a band through the middle of the page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,16 @@ import numpy as np
 from scan2text.ocr import tesseract
 
 SCRIPT_LANG = {"Latin": "eng", "Cyrillic": "rus", "Armenian": "hye"}
+# The first look: a few lines of ordinary height near the middle of the page, each cut to a part of the text
+# width. Their 50-90 letters decide the script on most pages at 60% of the cost of reading the band (the cost
+# of all three models on a line grows with its length).
+_SAMPLE_LINES = 4
+_SAMPLE_WIDTH = 0.4
+# What the first look must show to settle the script: otherwise (a stamp, a table, a line of figures, a page
+# too damaged) the band is read as well. On our pages, a wrong first verdict had at most 17 letters and a
+# 57% majority; right ones had at least 20 letters with an 80% majority.
+_SURE_LETTERS = 20
+_SURE_SHARE = 0.8
 LANG_SCRIPT = {lang: script for script, lang in SCRIPT_LANG.items()}
 ALL_LANGS = "+".join(SCRIPT_LANG.values())
 
@@ -69,10 +80,54 @@ def _gap_at_or_above(inked: np.ndarray, row: int, floor: int) -> int:
     return floor + int(gaps[-1]) if gaps.size else row
 
 
+def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _SAMPLE_WIDTH) -> np.ndarray | None:
+    """A few text lines near the middle of the page, each cut to its left part, stacked one under another.
+
+    Only runs of inked rows of about the median height count as lines: a stamp, a signature or two lines run
+    together are left out. None when no such line is found.
+    """
+    dark = image < 128
+    inked = dark.sum(axis=1) > max(3, image.shape[1] // 200)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
+    runs = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+    if not runs:
+        return None
+    median = float(np.median([bottom - top for top, bottom in runs]))
+    typical = [(top, bottom) for top, bottom in runs if 0.6 * median <= bottom - top <= 1.6 * median]
+    if not typical:
+        return None
+    middle = image.shape[0] / 2
+    chosen = sorted(sorted(typical, key=lambda run: abs((run[0] + run[1]) / 2 - middle))[:lines])
+    columns = np.flatnonzero(dark.any(axis=0))
+    left = int(columns[0])
+    right = left + max(1, int((int(columns[-1]) + 1 - left) * width))
+    pad = max(4, round(median * 0.3))
+    gap = np.full((round(median), right - left), 255, dtype=np.uint8)
+    parts: list[np.ndarray] = []
+    for top, bottom in chosen:
+        # The margin around a line stops short of the next inked rows, which may be a stamp's.
+        above = max([end for _, end in runs if end <= top], default=0)
+        below = min([start for start, _ in runs if start >= bottom], default=image.shape[0])
+        parts += [image[max(above, top - pad) : min(below, bottom + pad), left:right], gap]
+    return np.vstack(parts[:-1])
+
+
+def _scripts_read(image: np.ndarray) -> Counter[str]:
+    lines = tesseract.recognize(image, ALL_LANGS, psm=6)
+    return script_counts(" ".join(line.text for line in lines if line.conf >= 40))
+
+
+def _settled(counts: Counter[str]) -> bool:
+    total = sum(counts.values())
+    return total >= _SURE_LETTERS and counts.most_common(1)[0][1] >= _SURE_SHARE * total
+
+
 def detect_script(image: np.ndarray) -> tuple[str | None, Counter[str]]:
-    """The page's main script from a fast all-models pass over a band of the page."""
-    lines = tesseract.recognize(text_band(image), ALL_LANGS, psm=6)
-    counts = script_counts(" ".join(line.text for line in lines if line.conf >= 40))
+    """The page's main script from a fast all-models pass over a few of its lines, or a band of it."""
+    sample = line_sample(image)
+    counts = _scripts_read(sample) if sample is not None else Counter()
+    if not _settled(counts):
+        counts += _scripts_read(text_band(image))
     return (counts.most_common(1)[0][0] if counts else None), counts
 
 
