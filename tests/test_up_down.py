@@ -85,3 +85,21 @@ def test_a_turned_page_goes_the_way_its_layout_leans_and_the_reading_confirms_it
     assert report.orientation.angle == rotation
     assert any("confirmed by the main reading" in step for step in report.steps)
     assert Levenshtein.distance("\n".join(ln.text for ln in result.lines), "\n".join(LETTER)) <= 3
+
+
+def test_the_cleaned_image_saved_for_a_turned_page_is_the_one_read(tmp_path) -> None:
+    import cv2
+
+    from scan2text.ingest import discover, load_image
+    from scan2text.pages import process_page
+    from scan2text.settings import Settings
+
+    scan = turn_page(short_page("eng"), 180)
+    (tmp_path / "in").mkdir()
+    cv2.imwrite(str(tmp_path / "in" / "p.png"), scan)
+    source = discover(tmp_path / "in")[0]
+    page = process_page(source, tmp_path / "out", Settings(), lang_hint="eng")
+    assert page.preprocessing.orientation.angle == 180
+    saved = cv2.imread(str(tmp_path / "out" / page.cleaned_image), cv2.IMREAD_GRAYSCALE)
+    _, read_image, _, _ = read(load_image(source), "eng")
+    assert np.array_equal(saved, read_image)

@@ -58,9 +58,12 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
     # With the language known, a page whose layout leaves up/down open is settled by its main reading.
     cleaned, report = preprocess(image, settings.preprocess, lang_hint=lang_hint, defer_up_down=True)
     del image  # pages can be 100 MB; keep only what the next step needs
-    result = ocr_page(cleaned, settings.ocr, hint=lang_hint)
-    cleaned, report, result = settle_up_down(cleaned, report, result, settings.ocr, lang_hint)
+    # Written before the reading, which takes it from the file (see PytesseractEngine.words).
     clean_rel = write_clean_image(out_dir, source.id, cleaned)
+    result = ocr_page(cleaned, settings.ocr, hint=lang_hint, file=out_dir / clean_rel)
+    settled, report, result = settle_up_down(cleaned, report, result, settings.ocr, lang_hint)
+    if settled is not cleaned:  # turned upside down: save what was read
+        write_clean_image(out_dir, source.id, settled)
     page = Page(
         id=source.id,
         image=source.image,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from pydantic import Field
@@ -33,14 +34,17 @@ class OcrResult(Model):
     seconds: float = 0.0
 
 
-def ocr_page(image: np.ndarray, settings: OcrSettings, hint: str | None = None) -> OcrResult:
+def ocr_page(
+    image: np.ndarray, settings: OcrSettings, hint: str | None = None, file: Path | None = None
+) -> OcrResult:
     """Read a cleaned page: choose the model, recognise, re-read weak lines with the other models.
 
     `hint` (with lang 'auto') is the language of the page before it in the same folder: read with it first
-    and kept if confident, it saves the script detection on all but a folder's first pages.
+    and kept if confident, it saves the script detection on all but a folder's first pages. `file`: the
+    page saved as an image file, for the readings of the whole page.
     """
     started = time.perf_counter()
-    lang, script, lines, basis = _read_in_language(image, settings, hint)
+    lang, script, lines, basis = _read_in_language(image, settings, hint, file)
     if not lines:
         raise BlankPageError("no text found on the page (blank or unreadable scan)")
     replaced = 0
@@ -65,14 +69,18 @@ def ocr_page(image: np.ndarray, settings: OcrSettings, hint: str | None = None) 
 
 
 def _read_in_language(
-    image: np.ndarray, settings: OcrSettings, hint: str | None
+    image: np.ndarray, settings: OcrSettings, hint: str | None, file: Path | None = None
 ) -> tuple[str, str | None, list[Line], str]:
     """(language, script, lines, how the language was chosen) for the page's main reading."""
+
+    def read(lang: str) -> list[Line]:
+        return tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem, file=file)
+
     if settings.lang != "auto":
         lang, script = choose_language(image, settings.lang)
-        return lang, script, tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem), "requested"
+        return lang, script, read(lang), "requested"
     if hint is not None and hint in LANG_SCRIPT:
-        lines = tesseract.recognize(image, hint, psm=settings.psm, oem=settings.oem)
+        lines = read(hint)
         # A wrong model reads a page at 20-55 mean confidence, the right one at 66-95 (measured on our pages).
         if mean_word_conf(lines) >= settings.hint_accept_conf:
             return hint, LANG_SCRIPT[hint], lines, "folder language confirmed"
@@ -82,7 +90,7 @@ def _read_in_language(
         lang, script = SCRIPT_LANG[found], found
     else:
         lang, script = choose_language(image, "auto")
-    return lang, script, tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem), "script detected"
+    return lang, script, read(lang), "script detected"
 
 
 def mean_word_conf(lines: list[Line]) -> float:

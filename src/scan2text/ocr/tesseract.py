@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -85,9 +86,12 @@ def detect_orientation(image: np.ndarray) -> Osd:
     return current_engine().osd(image)
 
 
-def recognize(image: np.ndarray, lang: str, psm: int = 4, oem: int = 1) -> list[Line]:
-    """OCR a page image into lines of words with boxes and confidences, in reading order."""
-    return lines_from_tsv(current_engine().words(image, lang, psm, oem), lang)
+def recognize(image: np.ndarray, lang: str, psm: int = 4, oem: int = 1, file: Path | None = None) -> list[Line]:
+    """OCR a page image into lines of words with boxes and confidences, in reading order.
+
+    `file`: the same image saved as a file, which an engine may read instead of a copy of its own.
+    """
+    return lines_from_tsv(current_engine().words(image, lang, psm, oem, file), lang)
 
 
 def lines_from_tsv(data: dict[str, list], lang: str) -> list[Line]:
