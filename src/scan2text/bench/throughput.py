@@ -203,16 +203,13 @@ def tesseract_list_bound(
     by_language: dict[str, list[Path]] = {}
     for path, lang in _cleaned_pages(clean_dir, languages):
         by_language.setdefault(lang, []).append(path)
+    shares = [(lang, core, paths[core::workers]) for lang, paths in by_language.items() for core in range(workers)]
     jobs = []
-    for lang, paths in by_language.items():
-        for core in range(workers):
-            share = paths[core::workers]
-            if share:
-                listing = clean_dir / f"bound-{lang}-{core}.txt"
-                listing.write_text("".join(f"{path}\n" for path in share), encoding="utf-8")
-                jobs.append((listing, lang))
     # the longest lists first, so that the cores finish together
-    jobs.sort(key=lambda job: -len(job[0].read_text(encoding="utf-8").splitlines()))
+    for lang, core, share in sorted((s for s in shares if s[2]), key=lambda s: -len(s[2])):
+        listing = clean_dir / f"bound-{lang}-{core}.txt"
+        listing.write_text("".join(f"{path}\n" for path in share), encoding="utf-8")
+        jobs.append((listing, lang))
     return _timed_tesseracts(jobs, workers, psm, sum(len(paths) for paths in by_language.values()))
 
 
