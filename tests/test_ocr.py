@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
@@ -136,3 +138,19 @@ def test_the_first_look_at_the_script_reads_typed_lines_and_leaves_a_stamp_out()
     assert ((sample < 128).mean(axis=1) < 0.7).all(), "no row of the stamp (dark over 80% of the width)"
     script, counts = detect_script(page)
     assert script == "Armenian" and counts["Armenian"] >= 20
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 80), st.lists(st.tuples(st.integers(0, 59), st.integers(1, 20)), max_size=8),
+       st.integers(0, 2**32 - 1))
+def test_the_line_sample_of_any_page_is_a_strip_of_it_or_nothing(height, width, bands, seed):
+    """Any page, however small or odd, gives a sample narrower than the page, or None: never an error."""
+    rng = np.random.default_rng(seed)
+    page = np.full((height, width), 255, dtype=np.uint8)
+    for top, rows in bands:  # rows of random ink, some of them lines
+        page[top : top + rows] = np.where(rng.random((len(page[top : top + rows]), width)) < 0.3, 0, 255)
+    sample = line_sample(page)
+    if sample is None:
+        return
+    assert sample.ndim == 2 and sample.dtype == np.uint8 and sample.size > 0
+    assert sample.shape[1] <= width
