@@ -27,3 +27,19 @@ def test_the_list_bound_gives_each_core_one_list_per_language_covering_every_pag
     assert listed == {str(tmp_path / f"{key}.clean.png"): lang for key, lang in languages.items()}
     assert len(list(tmp_path.glob("bound-*.txt"))) == 4  # two cores, two languages
     assert tesseract_bound(tmp_path, languages, workers=2)[1] > 0
+
+
+def test_the_report_prints_each_figure_as_its_median_over_the_rounds():
+    from scan2text.bench.throughput import Round, RunFigures, ThroughputReport, format_report
+
+    def round_of(bound: float, run_seconds: float) -> Round:
+        return Round(bound_pages_per_min=bound, bound_cpu_seconds=60.0, list_bound_pages_per_min=bound + 1,
+                     list_bound_cpu_seconds=54.0, run=RunFigures(pages=60, seconds=run_seconds, peak_rss_mb=250,
+                                                                 cpu_seconds=80.0),
+                     rerun=RunFigures(pages=60, seconds=10.0, peak_rss_mb=200, cpu_seconds=8.0))
+
+    text = format_report(ThroughputReport(workers=2, rounds=[round_of(90, 70), round_of(110, 50), round_of(100, 60)]))
+    assert "right language: 100.0 pages/min" in text  # the middle bound, not the mean of its run's round
+    assert "pages: 72.0 pages/min" in text  # 60 pages in 60 - 10 s
+    assert "(a) 1.00, (b) 1.20; ratio (a)/(b): 0.83" in text
+    assert "ratio (b)/(a'): 0.71, CPU 0.75" in text  # the median of 60/91, 90/111 and 72/101

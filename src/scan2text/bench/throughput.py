@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -88,37 +89,9 @@ class ThroughputReport(BaseModel):
     workers: int
     rounds: list[Round]
 
-    @property
-    def bound_pages_per_min(self) -> float:
-        return statistics.median(r.bound_pages_per_min for r in self.rounds)
-
-    @property
-    def steady_pages_per_min(self) -> float:
-        return statistics.median(r.steady_pages_per_min for r in self.rounds)
-
-    @property
-    def ratio(self) -> float:
-        return statistics.median(r.ratio for r in self.rounds)
-
-    @property
-    def cpu_ratio(self) -> float:
-        return statistics.median(r.cpu_ratio for r in self.rounds)
-
-    @property
-    def list_bound_pages_per_min(self) -> float:
-        return statistics.median(r.list_bound_pages_per_min for r in self.rounds)
-
-    @property
-    def list_ratio(self) -> float:
-        return statistics.median(r.list_ratio for r in self.rounds)
-
-    @property
-    def list_cpu_ratio(self) -> float:
-        return statistics.median(r.list_cpu_ratio for r in self.rounds)
-
-    @property
-    def startup_seconds(self) -> float:
-        return statistics.median(r.rerun.seconds for r in self.rounds)
+    def median(self, figure: Callable[[Round], float]) -> float:
+        """A figure of each round, its median over the rounds."""
+        return statistics.median(figure(r) for r in self.rounds)
 
     @property
     def run(self) -> RunFigures:
@@ -237,20 +210,20 @@ def throughput_bench(
 
 
 def format_report(report: ThroughputReport) -> str:
-    n = len(report.rounds)
+    n, m = len(report.rounds), report.median
     rows = [
         f"workers: {report.workers}" + (f"; medians of {n} rounds (run, re-run, bound back to back)" if n > 1 else ""),
-        f"(a) Tesseract alone, cleaned pages, right language: {report.bound_pages_per_min:.1f} pages/min",
+        f"(a) Tesseract alone, cleaned pages, right language: {m(lambda r: r.bound_pages_per_min):.1f} pages/min",
         f"(b) scan2text run, {report.run.pages} pages: peak RSS {report.run.peak_rss_mb:.0f} MB",
-        f"    re-run of the finished batch (fixed cost, no page read): {report.startup_seconds:.1f} s",
-        f"    pages: {report.steady_pages_per_min:.1f} pages/min",
-        f"ratio (b)/(a): {report.ratio:.2f}",
-        f"CPU seconds per page: (a) {statistics.median(r.bound_cpu_seconds / r.run.pages for r in report.rounds):.2f},"
-        f" (b) {statistics.median(r.cpu_per_page for r in report.rounds):.2f}; ratio (a)/(b): {report.cpu_ratio:.2f}",
+        f"    re-run of the finished batch (fixed cost, no page read): {m(lambda r: r.rerun.seconds):.1f} s",
+        f"    pages: {m(lambda r: r.steady_pages_per_min):.1f} pages/min",
+        f"ratio (b)/(a): {m(lambda r: r.ratio):.2f}",
+        f"CPU seconds per page: (a) {m(lambda r: r.bound_cpu_seconds / r.run.pages):.2f},"
+        f" (b) {m(lambda r: r.cpu_per_page):.2f}; ratio (a)/(b): {m(lambda r: r.cpu_ratio):.2f}",
         f"(a') the same, a tesseract per core and language reading a list of pages (each model loaded once): "
-        f"{report.list_bound_pages_per_min:.1f} pages/min, CPU seconds per page "
-        f"{statistics.median(r.list_bound_cpu_seconds / r.run.pages for r in report.rounds):.2f}; "
-        f"ratio (b)/(a'): {report.list_ratio:.2f}, CPU {report.list_cpu_ratio:.2f}",
+        f"{m(lambda r: r.list_bound_pages_per_min):.1f} pages/min, CPU seconds per page "
+        f"{m(lambda r: r.list_bound_cpu_seconds / r.run.pages):.2f}; "
+        f"ratio (b)/(a'): {m(lambda r: r.list_ratio):.2f}, CPU {m(lambda r: r.list_cpu_ratio):.2f}",
     ]
     if n > 1:
         rows.append("rounds (bound, run pages/min, ratio; CPU ratio): " + "; ".join(
