@@ -58,8 +58,7 @@ def text_band(image: np.ndarray, rows: int = 360) -> np.ndarray:
     reads as junk in every model, and Tesseract tries all three models on each junk word, which made the
     detection up to twice as slow.
     """
-    ink = (image < 128).sum(axis=1)
-    inked = ink > max(3, image.shape[1] // 200)
+    inked = _inked_rows(image)
     rows_inked = np.flatnonzero(inked)
     if rows_inked.size == 0:
         return image
@@ -70,6 +69,11 @@ def text_band(image: np.ndarray, rows: int = 360) -> np.ndarray:
     end = _gap_at_or_above(inked, end - 1, start + rows // 2) + 1  # the band's last row is end - 1
     start = _gap_at_or_above(inked, start, top)
     return image[start:end]
+
+
+def _inked_rows(image: np.ndarray) -> np.ndarray:
+    """Whether each row holds more than a speck's worth of ink."""
+    return (image < 128).sum(axis=1) > max(3, image.shape[1] // 200)
 
 
 def _gap_at_or_above(inked: np.ndarray, row: int, floor: int) -> int:
@@ -86,28 +90,27 @@ def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _S
     Only runs of inked rows of about the median height count as lines: a stamp, a signature or two lines run
     together are left out. None when no such line is found.
     """
-    dark = image < 128
-    inked = dark.sum(axis=1) > max(3, image.shape[1] // 200)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], _inked_rows(image).astype(np.int8), [0]))))
     runs = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
     if not runs:
         return None
     median = float(np.median([bottom - top for top, bottom in runs]))
-    typical = [(top, bottom) for top, bottom in runs if 0.6 * median <= bottom - top <= 1.6 * median]
+    typical = [n for n, (top, bottom) in enumerate(runs) if 0.6 * median <= bottom - top <= 1.6 * median]
     if not typical:
         return None
     middle = image.shape[0] / 2
-    chosen = sorted(sorted(typical, key=lambda run: abs((run[0] + run[1]) / 2 - middle))[:lines])
-    columns = np.flatnonzero(dark.any(axis=0))
+    chosen = sorted(sorted(typical, key=lambda n: abs(sum(runs[n]) / 2 - middle))[:lines])
+    columns = np.flatnonzero((image < 128).any(axis=0))
     left = int(columns[0])
     right = left + max(1, int((int(columns[-1]) + 1 - left) * width))
     pad = max(4, round(median * 0.3))
     gap = np.full((round(median), right - left), 255, dtype=np.uint8)
     parts: list[np.ndarray] = []
-    for top, bottom in chosen:
+    for n in chosen:
+        top, bottom = runs[n]
         # The margin around a line stops short of the next inked rows, which may be a stamp's.
-        above = max([end for _, end in runs if end <= top], default=0)
-        below = min([start for start, _ in runs if start >= bottom], default=image.shape[0])
+        above = runs[n - 1][1] if n > 0 else 0
+        below = runs[n + 1][0] if n + 1 < len(runs) else image.shape[0]
         parts += [image[max(above, top - pad) : min(below, bottom + pad), left:right], gap]
     return np.vstack(parts[:-1])
 
