@@ -2,16 +2,21 @@
 # Installs the system packages scan2text needs on Debian/Ubuntu: Tesseract with the
 # rus/hye/eng/osd models, fonts for the sample generator, and (with --dev) Chromium for
 # the browser tests. Used by `make`, .ci/run and the Dockerfile alike, so all three agree.
+# --tesserocr: only what building the optional persistent engine needs (the Dockerfile's ENGINE=tesserocr).
 set -euo pipefail
 
 runtime=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-hye tesseract-ocr-osd)
 # Chromium for the browser tests; the Tesseract headers to build tesserocr, the optional persistent engine.
-dev=(fonts-dejavu-core fonts-freefont-ttf fonts-noto-core chromium libtesseract-dev libleptonica-dev pkg-config g++)
+build_tesserocr=(libtesseract-dev libleptonica-dev pkg-config g++)
+dev=(fonts-dejavu-core fonts-freefont-ttf fonts-noto-core chromium "${build_tesserocr[@]}")
 
 want=("${runtime[@]}")
 # A fresh Debian has python3 but not always its venv module.
 python3 -c "import venv, ensurepip" 2>/dev/null || want+=(python3 python3-venv python3-pip)
-[[ "${1:-}" == "--dev" ]] && want+=("${dev[@]}")
+case "${1:-}" in
+  --dev) want+=("${dev[@]}") ;;
+  --tesserocr) want+=("${build_tesserocr[@]}") ;;
+esac
 
 missing=()
 for pkg in "${want[@]}"; do

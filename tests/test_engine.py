@@ -9,11 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from typer.testing import CliRunner
 
+from scan2text.batch import run_pages
+from scan2text.cli import app
 from scan2text.errors import OcrError
+from scan2text.ingest import discover
 from scan2text.models import Line
 from scan2text.ocr import tesseract
 from scan2text.ocr.engines import ENGINE_ENV, Engine, EngineUnavailableError, PytesseractEngine, TesserocrEngine
+from scan2text.pages import cache_key
+from scan2text.settings import Settings
 
 MONO = "/usr/share/fonts/truetype/freefont/FreeMono.ttf"
 PAGE = [
@@ -118,3 +124,40 @@ def test_missing_tesserocr_names_the_extra_to_install(monkeypatch, restore_engin
     monkeypatch.setitem(sys.modules, "tesserocr", None)  # what `import tesserocr` sees when it is not installed
     with pytest.raises(EngineUnavailableError, match=r"pip install scan2text\[tesserocr\]"):
         tesseract.use_engine("tesserocr")
+
+
+def test_a_run_reads_with_the_engine_its_settings_name(samples_dir, tmp_path, monkeypatch, restore_engine):
+    monkeypatch.delenv(ENGINE_ENV, raising=False)
+    tesseract._engine = None
+    source = next(s for s in discover(samples_dir / "eng") if s.id.endswith("0214"))
+    texts = {}
+    for name in ("tesserocr", "pytesseract"):
+        settings = Settings.model_validate({"ocr": {"lang": "eng", "engine": name}})
+        (outcome,) = run_pages([source], tmp_path / name, settings, [None])
+        assert outcome.error is None, outcome.error
+        assert tesseract.current_engine().name == name
+        texts[name] = outcome.page.text
+    assert "Yerevan" in texts["tesserocr"]  # a real reading, not two agreeing empty ones
+    assert texts["tesserocr"] == texts["pytesseract"]
+
+
+def test_changing_the_engine_keeps_finished_pages_finished():
+    # Both engines read the same words, so a page read by one is not read again by the other.
+    assert cache_key("ab" * 32, 0, Settings.model_validate({"ocr": {"engine": "tesserocr"}})) == cache_key(
+        "ab" * 32, 0, Settings()
+    )
+    assert cache_key("ab" * 32, 0, Settings.model_validate({"ocr": {"psm": 6}})) != cache_key("ab" * 32, 0, Settings())
+
+
+def test_the_cli_refuses_an_engine_that_cannot_run_before_reading_anything(
+    samples_dir, tmp_path, monkeypatch, restore_engine
+):
+    monkeypatch.setitem(sys.modules, "tesserocr", None)
+    result = CliRunner().invoke(app, ["run", str(samples_dir / "eng"), "--out", str(tmp_path / "out"),
+                                      "--engine", "tesserocr", "--quiet"])
+    assert result.exit_code == 2
+    assert "pip install scan2text[tesserocr]" in result.output
+    assert not (tmp_path / "out").exists()
+    result = CliRunner().invoke(app, ["run", str(samples_dir / "eng"), "--engine", "tesserac", "--quiet"])
+    assert result.exit_code == 2
+    assert "'pytesseract' or 'tesserocr'" in result.output

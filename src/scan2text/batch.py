@@ -67,6 +67,8 @@ def run_page(
     """Process one page; every failure comes back as a PageError naming the file, stage and reason."""
     src = PageSource.model_validate(source)
     try:
+        # Here rather than once per run: on a Dask cluster this is the worker's process, not the client's.
+        tesseract.ensure_engine(settings.ocr.engine)
         page = process_page(src, out_dir, settings, lang_hint, key)
         # A page read with the wrong language keeps its output but counts as failed, so a re-run retries it.
         error = (PageError(file=src.path, page_id=src.id, frame=src.frame, stage="ocr",
@@ -204,7 +206,9 @@ def plan_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     sources = discover(input_path, manifest)
     store = Store.open(out_dir / DB_FILE)
-    versions = {"scan2text": __version__, "tesseract": tesseract.version()}
+    # Asked for here first, so that an engine that cannot run stops the run before any page is tried.
+    engine = tesseract.ensure_engine(settings.ocr.engine)
+    versions = {"scan2text": __version__, "tesseract": engine.version(), "engine": engine.name}
     run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions)
     plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto")
     progress().start(len(sources))

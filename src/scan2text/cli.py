@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from scan2text import __version__
 from scan2text.errors import Scan2TextError
@@ -39,6 +41,12 @@ err = Console(stderr=True)
 out = Console()
 
 
+def say(message: str, label: str | None = None) -> None:
+    """A line on stderr, with a red label if any; the message is printed as it is, since file names and reasons
+    may hold [brackets] that rich would take for markup (and drop)."""
+    err.print((f"[red]{label}:[/] " if label else "") + escape(message), highlight=False, soft_wrap=True)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"scan2text {__version__}")
@@ -54,7 +62,10 @@ def main(
     """scan2text: page images in, records out."""
 
 
-def load_settings(config: Path | None, lang: str | None, workers: int | None) -> Settings:
+def load_settings(
+    config: Path | None, lang: str | None, workers: int | None, engine: str | None = None
+) -> Settings:
+    """The settings file, if any, with the command line's choices over it; a Scan2TextError names what is wrong."""
     data: dict = {}
     if config:
         try:
@@ -62,12 +73,16 @@ def load_settings(config: Path | None, lang: str | None, workers: int | None) ->
             data = tomllib.loads(raw.decode()) if config.suffix == ".toml" else json.loads(raw)
         except (OSError, ValueError) as exc:
             raise Scan2TextError(f"cannot read settings: {exc}", str(config)) from exc
-    settings = Settings.model_validate(data)
-    if lang:
-        settings.ocr.lang = lang
+    ocr = {key: value for key, value in (("lang", lang), ("engine", engine)) if value}
+    if ocr:
+        data["ocr"] = {**data.get("ocr", {}), **ocr}
     if workers is not None:
-        settings.workers = workers
-    return settings
+        data["workers"] = workers
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise Scan2TextError(f"invalid settings: {problems}", str(config) if config else None) from None
 
 
 @app.command()
@@ -78,6 +93,11 @@ def run(
     ] = None,
     lang: Annotated[str | None, typer.Option(help="auto, or a Tesseract language: eng, rus, hye, rus+eng …")] = None,
     workers: Annotated[int | None, typer.Option(help="Pages processed in parallel [default: one per core]")] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(help="How Tesseract runs: pytesseract (a process per reading) or tesserocr (models kept "
+                     "loaded; the extra scan2text[tesserocr]) [default: $SCAN2TEXT_ENGINE, else pytesseract]"),
+    ] = None,
     manifest: Annotated[Path | None, typer.Option(help="CSV mapping images to fund/inventory/file/sheet")] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON), see `scan2text settings`")] = None,
     force: Annotated[bool, typer.Option(help="Redo pages already finished with the same settings")] = False,
@@ -89,13 +109,16 @@ def run(
 ) -> None:
     """OCR every page under INPUT and write pages/, records.jsonl and the SQLite store to --out."""
     _configure_logging(verbose, quiet)
+    from scan2text.ocr.tesseract import ensure_engine  # here, so that `--help` and the light commands skip it
+
     try:
-        settings = load_settings(config, lang, workers)
+        settings = load_settings(config, lang, workers, engine)
+        ensure_engine(settings.ocr.engine)  # an engine that cannot run stops the run here, before Prefect starts
     except Scan2TextError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        say(str(exc), "error")
         raise typer.Exit(EXIT_USAGE) from None
     if not input_path.exists():
-        err.print(f"[red]error:[/] {input_path}: input does not exist", highlight=False)
+        say(f"{input_path}: input does not exist", "error")
         raise typer.Exit(EXIT_USAGE)
     target = out_dir or Path("outputs") / input_path.resolve().name
     from flows.api_server import early_api_server
@@ -109,15 +132,14 @@ def run(
             with api.connected(), reporting(for_terminal(quiet)):
                 summary = run_flow(input_path, target, settings, manifest, force, dask_address)
     except Scan2TextError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        say(str(exc), "error")
         raise typer.Exit(EXIT_USAGE) from None
     for e in summary.errors:
-        err.print(f"[red]failed:[/] {e.file}: {e.stage}: {e.reason}", highlight=False)
+        say(f"{e.file}: {e.stage}: {e.reason}", "failed")
     if not quiet:
-        err.print(
+        say(
             f"{summary.pages} pages ({summary.processed} processed, {summary.reused} reused, "
-            f"{summary.failed} failed), {summary.records} records → {target}",
-            highlight=False,
+            f"{summary.failed} failed), {summary.records} records → {target}"
         )
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_PAGES_FAILED)
 
@@ -164,7 +186,7 @@ def evaluate_cmd(
             lines = (out_dir / "records.jsonl").read_text(encoding="utf-8").splitlines()
             records = [Record.model_validate_json(line) for line in lines if line.strip()]
     except (OSError, ValueError) as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        say(str(exc), "error")
         raise typer.Exit(EXIT_USAGE) from None
     print(format_table(evaluate(records, expected)))
 
@@ -196,9 +218,9 @@ def export_cmd(
     try:
         written = export(out_dir, fmt, to)
     except Scan2TextError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        say(str(exc), "error")
         raise typer.Exit(EXIT_USAGE) from None
-    err.print(f"{len(written)} files written to {to}", highlight=False)
+    say(f"{len(written)} files written to {to}")
 
 
 @app.command("import")
@@ -214,9 +236,9 @@ def import_cmd(
     report = import_files(out_dir, files, author)
     for f in report.files:
         if f.status == "refused":
-            err.print(f"[red]refused:[/] {f.path}: {f.reason}", highlight=False)
+            say(f"{f.path}: {f.reason}", "refused")
         else:
-            err.print(f"{f.status}: {f.path} ({f.changed} lines changed)", highlight=False)
+            say(f"{f.status}: {f.path} ({f.changed} lines changed)")
     raise typer.Exit(EXIT_OK if report.ok else EXIT_PAGES_FAILED)
 
 
@@ -224,7 +246,7 @@ def _require_store(out_dir: Path) -> None:
     from scan2text.outputs import DB_FILE
 
     if not (out_dir / DB_FILE).is_file():
-        err.print(f"[red]error:[/] {out_dir}: no {DB_FILE} here; is it the --out folder of `scan2text run`?")
+        say(f"{out_dir}: no {DB_FILE} here; is it the --out folder of `scan2text run`?", "error")
         raise typer.Exit(EXIT_USAGE)
 
 
@@ -293,4 +315,4 @@ def bench_quality(
     """CER/WER of plain Tesseract on the raw scan vs. scan2text's preprocessing, skew error, seconds per page."""
     from scan2text.bench.quality import quality_bench
 
-    print(quality_bench(root, psm=psm, lang=lang, progress=lambda r: err.print(f"  {r.page.image}", highlight=False)))
+    print(quality_bench(root, psm=psm, lang=lang, progress=lambda r: say(f"  {r.page.image}")))

@@ -1,9 +1,9 @@
 """The only module that talks to Tesseract.
 
 Everything else asks for lines, orientation or a confidence; which engine runs Tesseract stays here and in
-`engines`. The default runs the `tesseract` command through pytesseract; `SCAN2TEXT_ENGINE=tesserocr` (or
-`use_engine("tesserocr")`) keeps the models loaded in-process instead, with the optional extra
-`pip install scan2text[tesserocr]`.
+`engines`. The default runs the `tesseract` command through pytesseract; `--engine tesserocr` (the setting
+`ocr.engine`, `SCAN2TEXT_ENGINE=tesserocr` or `use_engine("tesserocr")`) keeps the models loaded in-process
+instead, with the optional extra `pip install scan2text[tesserocr]`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
     "Osd",
     "current_engine",
     "detect_orientation",
+    "ensure_engine",
     "languages",
     "lines_from_tsv",
     "mean_confidence",
@@ -55,6 +56,21 @@ def use_engine(name: str | Engine | None = None) -> Engine:
     with _engine_lock:
         _engine = chosen
     return chosen
+
+
+def ensure_engine(name: str | None) -> Engine:
+    """Make the engine called `name` the one in use (None leaves the choice to $SCAN2TEXT_ENGINE).
+
+    An engine already in use under that name is kept, so a tesserocr engine keeps the models its threads loaded:
+    every page of a run asks for its engine, and only the first one makes it.
+    """
+    global _engine
+    if name is None:
+        return current_engine()
+    with _engine_lock:
+        if _engine is None or _engine.name != name:
+            _engine = make_engine(name)
+        return _engine
 
 
 def current_engine() -> Engine:
