@@ -286,11 +286,12 @@ def bench_throughput(
         bool, typer.Option(help="One flat folder whose language changes every few pages, instead of file folders")
     ] = False,
     rounds: Annotated[int, typer.Option(help="Rounds of run, re-run and bound; medians are reported")] = 1,
+    engine: Annotated[str | None, typer.Option(help="The runs' --engine [default: as `run` chooses]")] = None,
 ) -> None:
     """Pages/minute of `scan2text run` against Tesseract alone, start-up time and peak memory."""
     from scan2text.bench.throughput import format_report, throughput_bench
 
-    print(format_report(throughput_bench(root, pages, workers, mixed, rounds)))
+    print(format_report(throughput_bench(root, pages, workers, mixed, rounds, engine)))
 
 
 def _register_diff() -> None:

@@ -187,7 +187,8 @@ def tesseract_list_bound(
 
 
 def throughput_bench(
-    root: Path, pages: int = 40, workers: int | None = None, mixed: bool = False, rounds: int = 1
+    root: Path, pages: int = 40, workers: int | None = None, mixed: bool = False, rounds: int = 1,
+    engine: str | None = None,
 ) -> ThroughputReport:
     workers = workers or os.cpu_count() or 1
     done = []
@@ -195,7 +196,7 @@ def throughput_bench(
         base = Path(tmp)
         languages = make_batch(root, base / "in", pages, mixed)
         cli = [sys.executable, "-m", "scan2text", "run", "--quiet", "--workers", str(workers), str(base / "in"),
-               "--out", str(base / "out")]
+               "--out", str(base / "out"), *(["--engine", engine] if engine else [])]
         for _ in range(rounds):
             shutil.rmtree(base / "out", ignore_errors=True)
             run = timed_run(cli)
