@@ -50,3 +50,29 @@ def test_run_on_a_dask_cluster(cluster, tmp_path):
     assert (out / "records.jsonl").read_text(encoding="utf-8").strip()
     # the run kept the cluster's 6 threads busy, not this machine's cores
     assert Store.open(out / DB_FILE).runs()[-1].settings["workers"] == 6
+
+
+def _engine_in_use() -> str | None:
+    from scan2text.ocr import tesseract
+
+    return tesseract._engine.name if tesseract._engine else None
+
+
+def test_the_engine_chosen_on_the_command_line_reads_on_the_workers(cluster, tmp_path):
+    # The workers' environment is not the client's: only the run's settings can tell them the engine.
+    from distributed import Client
+
+    image = "eng/fund-200/inv-1/file-271/0213.png"
+    (tmp_path / "in" / image).parent.mkdir(parents=True)
+    shutil.copy(ROOT / "samples" / image, tmp_path / "in" / image)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scan2text", "run", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+         "--dask-address", cluster.scheduler_address, "--engine", "tesserocr"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    with Client(cluster) as client:
+        engines = set(client.run(_engine_in_use).values())
+    assert "tesserocr" in engines, engines
+    page = json.loads((tmp_path / "out" / "pages" / "eng/fund-200/inv-1/file-271/0213.json").read_text("utf-8"))
+    assert "Yerevan" in " ".join(line["text"] for line in page["lines"])
