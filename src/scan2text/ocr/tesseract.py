@@ -59,7 +59,7 @@ def use_engine(name: str | Engine | None = None) -> Engine:
 
 
 def ensure_engine(name: str | None) -> Engine:
-    """Make the engine called `name` the one in use (None leaves the choice to $SCAN2TEXT_ENGINE).
+    """Make the engine called `name` the one in use; None keeps the one in use (on first use, $SCAN2TEXT_ENGINE's).
 
     An engine already in use under that name is kept, so a tesserocr engine keeps the models its threads loaded:
     every page of a run asks for its engine, and only the first one makes it.
