@@ -118,6 +118,30 @@ def test_stamp_and_scribble_fragments_are_set_aside_but_typed_lines_stay():
     assert aside == [stamp, scribble]
 
 
+def test_unsure_notes_in_the_margins_are_cut_from_typed_lines_and_kept_aside():
+    from scan2text.models import Box, Line, Word
+    from scan2text.ocr.noise import set_aside_noise
+
+    def line(n: int, words: list[tuple[str, int, float]]) -> Line:
+        ws = [Word(text=t, box=Box(x=x, y=60 * n, w=28 * len(t), h=30), conf=c) for t, x, c in words]
+        return Line(id=f"l{n:04d}", text=" ".join(w.text for w in ws), box=Box.union([w.box for w in ws]),
+                    conf=sum(w.conf for w in ws) / len(ws), language="eng", words=ws)
+
+    typed = [("typed", 300, 95.0), ("words", 600, 95.0), ("across", 900, 95.0), ("the", 1300, 95.0),
+             ("sheet", 1700, 95.0)]
+    body = [line(n, typed) for n in range(6)]  # the typed block: x 300 to 1840
+    noted = line(6, [("U", 20, 90.0), ("Steerer", 60, 0.0), ("e", 230, 0.0), *typed, ("a", 1950, 13.0)])
+    numbered = line(7, [("No.", 120, 92.0), ("2287", 200, 93.0), *typed])  # confident: typed, if outside
+    wordy = line(8, [*typed, ("Atherton", 1960, 55.0)])  # a word, not a scribble, read fairly well
+    alone = line(9, [("RA/MM", 40, 56.0)])  # a line of its own in the margin: judged as a whole line
+    kept, aside = set_aside_noise([*body, noted, numbered, wordy, alone], max_conf=50.0)
+    assert kept[:6] == body and kept[7:] == [numbered, wordy, alone]
+    assert kept[6].text == "typed words across the sheet" and kept[6].id == "l0006"
+    assert [(a.id, a.text) for a in aside] == [("l0006-left", "U Steerer e"), ("l0006-right", "a")]
+    # too few confident words to tell where the typed block is: nothing is cut
+    assert set_aside_noise([noted, alone], max_conf=50.0) == ([noted, alone], [])
+
+
 def test_the_script_band_cuts_between_lines_not_through_them():
     page = render([(TEXTS["eng"][n % 3], MONO) for n in range(12)])
     for rows in (200, 250, 300, 360):
