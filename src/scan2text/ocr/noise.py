@@ -82,17 +82,13 @@ def cut_margin_fragments(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             kept.append(line)
             continue
         for side, part in (("left", lead), ("right", trail)):
-            if part and _unsure(part):
-                fragments.append(_line_of(part, line, f"{line.id}-{side}"))
+            fragment = _line_of(part, line, f"{line.id}-{side}") if part else None
+            if fragment and (fragment.conf < MARGIN_JUNK_CONF or looks_like_noise(fragment, MARGIN_CONF)):
+                fragments.append(fragment)
             else:
                 body = [*part, *body] if side == "left" else [*body, *part]
         kept.append(line if len(body) == len(words) else _line_of(body, line, line.id))
     return kept, fragments
-
-
-def _unsure(words: list[Word]) -> bool:
-    conf = sum(w.conf for w in words) / len(words)
-    return conf < MARGIN_JUNK_CONF or (conf < MARGIN_CONF and 2 * sum(map(_wordlike, words)) < len(words))
 
 
 def _line_of(words: list[Word], like: Line, line_id: str) -> Line:
