@@ -136,3 +136,21 @@ def test_a_task_passes_its_first_pages_language_on_to_the_next_page_of_the_folde
     assert [o.page.language for o in outcomes] == ["rus", "rus"]
     assert outcomes[0].page.language_basis == "script detected" and outcomes[0].tried is None
     assert outcomes[1].page.language_basis == "folder language confirmed" and outcomes[1].tried == "rus"
+
+
+def test_a_task_tries_the_language_its_last_page_found_over_the_plans_stale_guess(tmp_path, samples_dir):
+    # The plan guessed English from pages read earlier; the task's first page shows the folder is Russian now.
+    folder = tmp_path / "in" / "mixed"
+    folder.mkdir(parents=True)
+    for name in ("0213.png", "0214.png"):
+        shutil.copy(samples_dir / "rus/fund-200/inv-1/file-271" / name, folder / name)
+    outcomes = run_pages(discover(tmp_path / "in"), tmp_path / "out", Settings(), hints=["eng", "eng"], chain=True)
+    assert [o.page.language for o in outcomes] == ["rus", "rus"]
+    assert [o.tried for o in outcomes] == ["eng", "rus"]
+    assert outcomes[1].page.language_basis == "folder language confirmed"
+    hints = LanguageHints()
+    hints.learn(page("earlier", "mixed/0001.png", "eng"))  # what the plan knew when it guessed
+    assert [hints.hint(o.page_id, o.page.image) for o in outcomes] == ["eng", "eng"]
+    for outcome in outcomes:
+        hints.learn(outcome.page, tried=outcome.tried)
+    assert list(hints.recent) == [False, True]  # the languages tried are scored, not the plan's stale guess

@@ -95,16 +95,18 @@ def run_pages(
 ) -> list[PageOutcome]:
     """Process a few pages in turn, each with the language to try first on it (None: detect its script).
 
-    With `chain`, a page with no language to try takes that of the page before it from the same folder, so
-    only the first page of a folder in the task pays for a script detection. `keys`: each page's cache key.
+    With `chain`, a page takes the language of the page before it from the same folder, over the plan's guess
+    and in place of none, so only the first page of a folder in the task pays for a script detection or a wrong
+    guess. `keys`: each page's cache key.
     """
     outcomes: list[PageOutcome] = []
     read: dict[str, str] = {}  # folder → language of its last page read in this task
     for source, hint, key in zip(sources, hints, keys or [None] * len(sources), strict=True):
         src = PageSource.model_validate(source)
         folder = file_folder(src.image)
-        if hint is None and chain:
-            hint = read.get(folder)
+        if chain:
+            # The page before it in this task was read after the plan made its guess: its language is fresher.
+            hint = read.get(folder, hint)
         outcome = run_page(src, out_dir, settings, hint, key)
         outcome.tried = hint  # with a fixed language the plan hands out no hints and does not chain
         if outcome.page is not None and outcome.error is None and outcome.page.language:

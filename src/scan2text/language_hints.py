@@ -68,8 +68,9 @@ class LanguageHints:
 
     def learn(self, page: Page, tried: str | None = None) -> None:
         """Take a finished page's language as its folders' latest, and score the guess made for it (or the
-        language `tried` on it first, passed on from the page before it)."""
-        guess = self.given.pop(page.id, None) or tried
+        language `tried` on it first, which the task may have taken from the page before it instead)."""
+        given = self.given.pop(page.id, None)
+        guess = tried if tried is not None else given
         if guess is not None:
             self.recent.append(guess == page.language)
         if page.language:
