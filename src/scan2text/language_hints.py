@@ -67,8 +67,9 @@ class LanguageHints:
         self.given.pop(page_id, None)
 
     def learn(self, page: Page, tried: str | None = None) -> None:
-        """Take a finished page's language as its folders' latest, and score the guess made for it (or the
-        language `tried` on it first, which the task may have taken from the page before it instead)."""
+        """Take a finished page's language as its folders' latest, and score the language `tried` on it first
+        (the plan's guess, or the language its task took from the page before it); for a page whose script was
+        detected, the guess the plan would have made."""
         given = self.given.pop(page.id, None)
         guess = tried if tried is not None else given
         if guess is not None:
