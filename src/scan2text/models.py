@@ -69,6 +69,12 @@ class Line(Model):
     language: str = Field(description="Tesseract model that produced the line, e.g. 'rus'")
     words: list[Word] = []
 
+    @classmethod
+    def of_words(cls, words: list[Word], language: str, id: str = "") -> Line:
+        """The line these words make, in the order given: their text, the box around them, their mean confidence."""
+        return cls(id=id, text=" ".join(w.text for w in words), box=Box.union([w.box for w in words]),
+                   conf=round(sum(w.conf for w in words) / len(words), 2), language=language, words=words)
+
 
 class OrientationResult(Model):
     angle: int = Field(0, description="Clockwise degrees the page was turned to be upright: 0/90/180/270")

@@ -166,7 +166,5 @@ def _assign(lines: list[Line], offsets: list[tuple[int, int, int, Box]]) -> dict
     result = {}
     for slot, words in words_by_slot.items():
         words.sort(key=lambda w: w.box.x)
-        conf = sum(w.conf for w in words) / len(words)
-        result[slot] = Line(id="", text=" ".join(w.text for w in words), box=Box.union([w.box for w in words]),
-                            conf=round(conf, 2), language=lang, words=words)
+        result[slot] = Line.of_words(words, lang)
     return result

@@ -17,7 +17,7 @@ from statistics import median
 
 import numpy as np
 
-from scan2text.models import Box, Line, Word
+from scan2text.models import Line, Word
 
 # A margin fragment is read with less confidence than typed words (their median is 95 on the real pages) but
 # can still reach 60-90 on a letter or two ("CK", "B"): the bar is higher than for a whole line.
@@ -82,15 +82,11 @@ def cut_margin_fragments(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             kept.append(line)
             continue
         for side, part in (("left", lead), ("right", trail)):
-            fragment = _line_of(part, line, f"{line.id}-{side}") if part else None
+            fragment = Line.of_words(part, line.language, f"{line.id}-{side}") if part else None
             if fragment and (fragment.conf < MARGIN_JUNK_CONF or looks_like_noise(fragment, MARGIN_CONF)):
                 fragments.append(fragment)
             else:
                 body = [*part, *body] if side == "left" else [*body, *part]
-        kept.append(line if len(body) == len(words) else _line_of(body, line, line.id))
+        kept.append(line if len(body) == len(words) else Line.of_words(body, line.language, line.id))
     return kept, fragments
 
-
-def _line_of(words: list[Word], like: Line, line_id: str) -> Line:
-    return Line(id=line_id, text=" ".join(w.text for w in words), box=Box.union([w.box for w in words]),
-                conf=round(sum(w.conf for w in words) / len(words), 2), language=like.language, words=words)

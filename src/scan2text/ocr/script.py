@@ -58,7 +58,7 @@ def text_band(image: np.ndarray, rows: int = 360) -> np.ndarray:
     reads as junk in every model, and Tesseract tries all three models on each junk word, which made the
     detection up to twice as slow.
     """
-    inked = _inked_rows(image)
+    inked = _inked_rows(image < 128)
     rows_inked = np.flatnonzero(inked)
     if rows_inked.size == 0:
         return image
@@ -71,9 +71,9 @@ def text_band(image: np.ndarray, rows: int = 360) -> np.ndarray:
     return image[start:end]
 
 
-def _inked_rows(image: np.ndarray) -> np.ndarray:
-    """Whether each row holds more than a speck's worth of ink."""
-    return (image < 128).sum(axis=1) > max(3, image.shape[1] // 200)
+def _inked_rows(dark: np.ndarray) -> np.ndarray:
+    """Whether each row of a page's ink mask holds more than a speck's worth of ink."""
+    return dark.sum(axis=1) > max(3, dark.shape[1] // 200)
 
 
 def _gap_at_or_above(inked: np.ndarray, row: int, floor: int) -> int:
@@ -90,7 +90,8 @@ def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _S
     Only runs of inked rows of about the median height count as lines: a stamp, a signature or two lines run
     together are left out. None when no such line is found.
     """
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], _inked_rows(image).astype(np.int8), [0]))))
+    dark = image < 128
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], _inked_rows(dark).astype(np.int8), [0]))))
     runs = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
     if not runs:
         return None
@@ -100,7 +101,7 @@ def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _S
         return None
     middle = image.shape[0] / 2
     chosen = sorted(sorted(typical, key=lambda n: abs(sum(runs[n]) / 2 - middle))[:lines])
-    columns = np.flatnonzero((image < 128).any(axis=0))
+    columns = np.flatnonzero(dark.any(axis=0))
     left = int(columns[0])
     right = left + max(1, int((int(columns[-1]) + 1 - left) * width))
     pad = max(4, round(median * 0.3))

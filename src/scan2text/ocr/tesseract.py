@@ -120,13 +120,7 @@ def lines_from_tsv(data: dict[str, list], lang: str) -> list[Line]:
         key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         box = Box(x=int(data["left"][i]), y=int(data["top"][i]), w=int(data["width"][i]), h=int(data["height"][i]))
         grouped.setdefault(key, []).append(Word(text=text, box=box, conf=max(float(data["conf"][i]), 0.0)))
-    lines = []
-    for words in grouped.values():
-        conf = sum(w.conf for w in words) / len(words)
-        lines.append(
-            Line(id="", text=" ".join(w.text for w in words), box=Box.union([w.box for w in words]),
-                 conf=round(conf, 2), language=lang, words=words)
-        )
+    lines = [Line.of_words(words, lang) for words in grouped.values()]
     # Tesseract's block order can interleave columns of a typed sheet; top-to-bottom is the reading order.
     lines.sort(key=lambda ln: (ln.box.y + ln.box.h // 2, ln.box.x))
     for n, line in enumerate(lines, start=1):
