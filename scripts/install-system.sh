@@ -5,7 +5,8 @@
 # --tesserocr: only what building the optional persistent engine needs (the Dockerfile's ENGINE=tesserocr).
 set -euo pipefail
 
-runtime=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-hye tesseract-ocr-osd)
+runtime=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-hye tesseract-ocr-osd
+  tesseract-ocr-script-armn tesseract-ocr-script-cyrl tesseract-ocr-script-latn)
 # Chromium for the browser tests; the Tesseract headers to build tesserocr, the optional persistent engine.
 build_tesserocr=(libtesseract-dev libleptonica-dev pkg-config g++)
 dev=(fonts-dejavu-core fonts-freefont-ttf fonts-noto-core chromium "${build_tesserocr[@]}")

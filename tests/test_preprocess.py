@@ -212,12 +212,20 @@ def test_specks_painted_box_by_box_are_the_specks_of_the_whole_label_image(monke
 
 
 def test_text_is_scaled_to_the_target_x_height_whatever_the_resolution() -> None:
-    settings = PreprocessSettings(orientation=False, target_xheight=24)
+    settings = PreprocessSettings(orientation=False, target_xheight=24, max_upscale=None)
     _, low = preprocess(page(ENG, "eng", dpi=150), settings)
     _, high = preprocess(page(ENG, "eng", dpi=300, height_in=3.5), settings)
     assert low.scale / high.scale == pytest.approx(2.0, rel=0.08)
     # FreeMono's x-height is ~0.42 em; 12 pt at 150 DPI is 25 px, so ~10.5 px before scaling
     assert 10.5 * low.scale == pytest.approx(24, rel=0.15)
+
+
+def test_small_type_is_enlarged_at_most_max_upscale() -> None:
+    settings = PreprocessSettings(orientation=False, target_xheight=24, max_upscale=1.5)
+    _, small = preprocess(page(ENG, "eng", dpi=150), settings)  # x-height ~10.5 px: 24 would need x2.3
+    _, large = preprocess(page(ENG, "eng", dpi=300, height_in=3.5), settings)  # ~21 px
+    assert small.scale == pytest.approx(1.5, abs=0.001)
+    assert 21 * large.scale == pytest.approx(24, rel=0.15)
 
 
 def _ring_centre(img: np.ndarray, diameter: float) -> np.ndarray:

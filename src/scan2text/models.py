@@ -68,6 +68,7 @@ class Line(Model):
     conf: float = Field(description="Mean word confidence, 0-100")
     language: str = Field(description="Tesseract model that produced the line, e.g. 'rus'")
     words: list[Word] = []
+    reason: str | None = Field(None, description="Why the line was set aside, or read again after the main reading")
 
     @classmethod
     def of_words(cls, words: list[Word], language: str, id: str = "") -> Line:
@@ -120,6 +121,9 @@ class Page(Model):
         default_factory=list, description="Lines read as stamps, handwriting or specks: kept for review, not in text"
     )
     mean_conf: float = 0.0
+    coverage: float | None = Field(
+        None, description="Share of the letter-sized ink covered by words read (set-aside lines included)"
+    )
     ocr_seconds: float = 0.0
     warnings: list[str] = Field(default_factory=list, description="Problems a reviewer should know of")
     cache_key: str | None = Field(

@@ -79,6 +79,7 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
         lines=result.lines,
         set_aside=result.set_aside,
         mean_conf=result.mean_conf,
+        coverage=result.coverage,
         ocr_seconds=result.seconds,
         warnings=result.warnings,
         cache_key=key,

@@ -50,6 +50,10 @@ class PreprocessSettings(_Section):
     despeckle: bool = True
     rescale: bool = True
     target_xheight: int = Field(22, description="x-height in pixels Tesseract reads best (measured)")
+    max_upscale: float | None = Field(
+        2.0, description="Small type is enlarged at most this much on the way to target_xheight (blurred strokes "
+        "of a 72-96 DPI scan grow with it); unset: no limit",
+    )
 
 
 class OcrSettings(_Section):
@@ -65,6 +69,12 @@ class OcrSettings(_Section):
         50.0,
         description="Lines below this mean confidence whose words are mostly fragments (stamps, handwriting, "
         "specks) are set aside from the text; 0 keeps every line",
+    )
+    reread_uncovered: bool = Field(
+        True,
+        description="Read again, on its own, any row of typed-looking ink that no word of the page's reading "
+        "covers (a typed line Tesseract's layout took for a picture or a rule); what does not read as text is set "
+        "aside with its reason",
     )
     hint_accept_conf: float = Field(
         75.0,

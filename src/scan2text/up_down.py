@@ -46,7 +46,8 @@ def settle_up_down(
         settled = OrientationResult(angle=angle, confidence=round(min(1.0, (conf - 50) / 40), 3), method="reading")
         step = f"orientation: {angle}° confirmed by the main reading (mean confidence {conf:.0f})"
         return cleaned, _settle(report, settled, step), result
-    strip = _strip(cleaned, result.lines + result.set_aside)
+    # the main reading's own lines: rows read again for want of coverage are cut to fit, not typical lines
+    strip = _strip(cleaned, [ln for ln in result.lines + result.set_aside if ln.reason is None])
     verdict = decide_up_down(strip, result.language) if strip is not None else None
     if verdict is None or not verdict.flip:
         evidence = (f"as scanned {verdict.conf_as_is:.0f}, turned {verdict.conf_turned:.0f}" if verdict

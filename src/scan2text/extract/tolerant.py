@@ -16,6 +16,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from scan2text.ocr.script import LATIN_CYRILLIC_LOOK_ALIKES as _LAT_CYR
+from scan2text.ocr.script import TO_ARMENIAN_LOOK_ALIKES as _TO_ARMN
+
 CLEAN = 1.0
 REPAIRED = 0.7  # look-alike letters, 0/O, 1/l: the value is almost surely right, but a human should see it
 FUZZY = 0.6  # a keyword recognised by edit distance
@@ -27,16 +30,6 @@ COLONS = ":՝։`'’"
 # Specks, stains and the page edge OCR'd at the ends of a line.
 SPECKS = "|!'`‘’\"~_*•·°^/\\"
 DASH_RE = f"[{DASHES}]"
-
-# Pairs of letters that print (and OCR) alike across scripts: (Latin, Cyrillic).
-_LAT_CYR = [
-    ("a", "а"), ("A", "А"), ("B", "В"), ("c", "с"), ("C", "С"), ("e", "е"), ("E", "Е"), ("H", "Н"),
-    ("K", "К"), ("k", "к"), ("M", "М"), ("o", "о"), ("O", "О"), ("p", "р"), ("P", "Р"), ("T", "Т"),
-    ("x", "х"), ("X", "Х"), ("y", "у"), ("Y", "У"), ("n", "п"), ("u", "и"), ("i", "і"), ("I", "І"),
-]
-# Latin or Cyrillic letters Tesseract's Armenian model confuses with Armenian ones.
-_TO_ARMN = {"o": "օ", "O": "Օ", "n": "ո", "u": "ս", "h": "հ", "S": "Տ", "U": "Ս", "q": "զ", "g": "ց",
-            "о": "օ", "О": "Օ", "п": "ո"}
 
 _TO_SCRIPT: dict[str, dict[str, str]] = {
     "Cyrl": {lat: cyr for lat, cyr in _LAT_CYR} | {"0": "о", "3": "з"},

@@ -9,15 +9,15 @@ import numpy as np
 from pydantic import Field
 
 from scan2text.errors import BlankPageError
-from scan2text.models import Box, Line, Model, Word
+from scan2text.models import Line, Model
 from scan2text.ocr import tesseract
+from scan2text.ocr.coverage import read_uncovered
 from scan2text.ocr.noise import set_aside_noise
 from scan2text.ocr.restore import restore_lines
 from scan2text.ocr.script import LANG_SCRIPT, SCRIPT_LANG, choose_language, detect_script, script_counts
+from scan2text.ocr.stitch import stitch, words_by_slot
 from scan2text.settings import OcrSettings
 
-# Gap between stitched line crops, so Tesseract keeps them as separate lines.
-_STITCH_GAP = 40
 _SECOND_PASS_MIN_CONF = 75.0
 _SECOND_PASS_MIN_LETTERS = 4
 
@@ -29,6 +29,8 @@ class OcrResult(Model):
     basis: str = ""
     mean_conf: float = 0.0
     second_pass_lines: int = Field(0, description="Lines re-read with another model")
+    reread_rows: int = Field(0, description="Rows of ink no word covered, read again on their own")
+    coverage: float | None = Field(None, description="Share of letter-sized ink covered by words read")
     set_aside: list[Line] = Field(default_factory=list, description="Lines taken for stamps, handwriting or specks")
     warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
@@ -62,10 +64,17 @@ def ocr_page(
     if not warnings:  # a page read in the wrong language is all low-confidence fragments: keep it whole
         kept, set_aside = set_aside_noise(lines, settings.noise_conf)
         lines, set_aside = (kept, set_aside) if kept else (lines, [])
-        mean = mean_word_conf(lines)
+    coverage, rows = None, 0
+    if settings.reread_uncovered and not warnings:
+        reread = read_uncovered(image, lines, set_aside, lang, settings.oem, settings.noise_conf)
+        lines, set_aside, coverage, rows = reread.lines, reread.set_aside, reread.coverage, reread.rows
+        for line in lines:
+            for word in line.words:
+                word.flagged = word.conf < settings.low_conf
+    mean = mean_word_conf(lines)
     return OcrResult(lines=lines, language=lang, script=script, basis=basis, mean_conf=round(mean, 2),
-                     second_pass_lines=replaced, set_aside=set_aside, warnings=warnings,
-                     seconds=round(time.perf_counter() - started, 3))
+                     second_pass_lines=replaced, reread_rows=rows, coverage=coverage, set_aside=set_aside,
+                     warnings=warnings, seconds=round(time.perf_counter() - started, 3))
 
 
 def _read_in_language(
@@ -120,11 +129,12 @@ def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSe
     weak = [i for i, line in enumerate(lines) if line.conf < settings.second_pass_conf and line.box.h > 8]
     if not weak:
         return lines, 0
-    stitched, offsets = _stitch(image, [lines[i].box for i in weak])
+    stitched, slots = stitch(image, [lines[i].box for i in weak], pad=6)
     best = {i: lines[i] for i in weak}
     for other in (code for code in SCRIPT_LANG.values() if code != lang):
         reread = tesseract.recognize(stitched, other, psm=6, oem=settings.oem)
-        for slot, candidate in _assign(reread, offsets).items():
+        for slot, words in words_by_slot(reread, slots).items():
+            candidate = Line.of_words(words, other)
             index = weak[slot]
             # A damaged line reads badly in every model; only a clearly good reading counts as the right script,
             # and only one with letters to show for it: any model reads "-3-", and "РА" is Latin "PA" in Cyrillic.
@@ -133,38 +143,3 @@ def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSe
                 best[index] = candidate.model_copy(update={"id": lines[index].id})
     replaced = sum(1 for i in weak if best[i] is not lines[i])
     return [best.get(i, line) for i, line in enumerate(lines)], replaced
-
-
-def _stitch(image: np.ndarray, boxes: list[Box]) -> tuple[np.ndarray, list[tuple[int, int, int, Box]]]:
-    pad = 6
-    crops, offsets, y = [], [], 0
-    for box in boxes:
-        x0, y0 = max(box.x - pad, 0), max(box.y - pad, 0)
-        crop = image[y0 : box.y2 + pad, x0 : box.x2 + pad]
-        crops.append(crop)
-        offsets.append((y, y + crop.shape[0], y0 - y, Box(x=x0, y=y0, w=crop.shape[1], h=crop.shape[0])))
-        y += crop.shape[0] + _STITCH_GAP
-    width = max(c.shape[1] for c in crops)
-    canvas = np.full((y, width), 255, dtype=np.uint8)
-    for crop, (top, bottom, _, _) in zip(crops, offsets, strict=True):
-        canvas[top:bottom, : crop.shape[1]] = crop
-    return canvas, offsets
-
-
-def _assign(lines: list[Line], offsets: list[tuple[int, int, int, Box]]) -> dict[int, Line]:
-    """Map lines read on the stitched image back to their slot and page coordinates."""
-    words_by_slot: dict[int, list[Word]] = {}
-    lang = lines[0].language if lines else ""
-    for line in lines:
-        for word in line.words:
-            centre = word.box.y + word.box.h // 2
-            for slot, (top, bottom, shift, crop) in enumerate(offsets):
-                if top <= centre < bottom:
-                    moved = word.box.model_copy(update={"x": word.box.x + crop.x, "y": word.box.y + shift})
-                    words_by_slot.setdefault(slot, []).append(word.model_copy(update={"box": moved}))
-                    break
-    result = {}
-    for slot, words in words_by_slot.items():
-        words.sort(key=lambda w: w.box.x)
-        result[slot] = Line.of_words(words, lang)
-    return result

@@ -24,8 +24,29 @@ _SAMPLE_WIDTH = 0.4
 # too damaged) the band is read as well. On our pages, a wrong first verdict had at most 17 letters and a
 # 57% majority; right ones had at least 20 letters with an 80% majority.
 _SURE_LETTERS = 20
+# Words that count as evidence of their script: read with this confidence, with this many letters.
+_EVIDENCE_CONF = 60.0
+_EVIDENCE_LETTERS = 3
+# A sampled line is inked across at least this share of the widest line's width.
+_TYPED_WIDTH = 0.5
 _SURE_SHARE = 0.8
 LANG_SCRIPT = {lang: script for script, lang in SCRIPT_LANG.items()}
+
+# Pairs of letters that print (and OCR) alike across scripts: (Latin, Cyrillic).
+LATIN_CYRILLIC_LOOK_ALIKES = [
+    ("a", "а"), ("A", "А"), ("B", "В"), ("c", "с"), ("C", "С"), ("e", "е"), ("E", "Е"), ("H", "Н"),
+    ("K", "К"), ("k", "к"), ("M", "М"), ("o", "о"), ("O", "О"), ("p", "р"), ("P", "Р"), ("T", "Т"),
+    ("x", "х"), ("X", "Х"), ("y", "у"), ("Y", "У"), ("n", "п"), ("u", "и"), ("i", "і"), ("I", "І"),
+]
+# Latin or Cyrillic letters Tesseract's Armenian model confuses with Armenian ones.
+TO_ARMENIAN_LOOK_ALIKES = {"o": "օ", "O": "Օ", "n": "ո", "u": "ս", "h": "հ", "S": "Տ", "U": "Ս", "q": "զ",
+                           "g": "ց", "о": "օ", "О": "Օ", "п": "ո"}
+# Letters that are evidence of nothing: a line of capitals ("RA/MM", a letterhead, a stamp) reads as Latin or
+# Cyrillic alike, and was enough to send an English page to the Russian model. Only the other letters vote.
+LOOK_ALIKES = frozenset(
+    {ch for pair in LATIN_CYRILLIC_LOOK_ALIKES for ch in pair}
+    | set(TO_ARMENIAN_LOOK_ALIKES) | set(TO_ARMENIAN_LOOK_ALIKES.values())
+)
 ALL_LANGS = "+".join(SCRIPT_LANG.values())
 
 
@@ -43,7 +64,8 @@ def char_script(ch: str) -> str | None:
 
 
 def script_counts(text: str) -> Counter[str]:
-    return Counter(s for s in map(char_script, text) if s)
+    """Letters per script, look-alikes left out: positive evidence of each script only."""
+    return Counter(s for ch in text if ch not in LOOK_ALIKES and (s := char_script(ch)))
 
 
 def dominant_script(text: str) -> str | None:
@@ -99,6 +121,10 @@ def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _S
     typical = [n for n, (top, bottom) in enumerate(runs) if 0.6 * median <= bottom - top <= 1.6 * median]
     if not typical:
         return None
+    # Typed lines run across the text block; a stamp, a signature or a note in the margin is narrow.
+    across = {n: int(np.count_nonzero(dark[runs[n][0] : runs[n][1]].any(axis=0))) for n in typical}
+    widest = max(across.values())
+    typical = [n for n in typical if across[n] >= _TYPED_WIDTH * widest]
     middle = image.shape[0] / 2
     chosen = sorted(sorted(typical, key=lambda n: abs(sum(runs[n]) / 2 - middle))[:lines])
     columns = np.flatnonzero(dark.any(axis=0))
@@ -117,8 +143,13 @@ def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _S
 
 
 def _scripts_read(image: np.ndarray) -> Counter[str]:
+    """Letters per script in the words read with confidence: a stamp or a scribble read as a few weak
+    fragments in some script is no evidence of it."""
     lines = tesseract.recognize(image, ALL_LANGS, psm=6)
-    return script_counts(" ".join(line.text for line in lines if line.conf >= 40))
+    return script_counts(" ".join(
+        w.text for line in lines for w in line.words
+        if w.conf >= _EVIDENCE_CONF and sum(ch.isalpha() for ch in w.text) >= _EVIDENCE_LETTERS
+    ))
 
 
 def _settled(counts: Counter[str]) -> bool:

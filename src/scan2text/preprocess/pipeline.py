@@ -134,7 +134,7 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
             f" crop {plan.crop.w}x{plan.crop.h}+{plan.crop.x}+{plan.crop.y}"
         )
     if settings.rescale:
-        plan.scale = scale_for(plan.xheight, settings.target_xheight)
+        plan.scale = scale_for(plan.xheight, settings.target_xheight, settings.max_upscale)
         plan.steps.append(
             f"scale: x-height {plan.xheight:.1f} px -> {plan.xheight * plan.scale:.1f} px (x{plan.scale:.3f})"
         )

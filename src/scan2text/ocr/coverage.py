@@ -1,0 +1,212 @@
+"""No ink left unread: typed-looking ink that no word of the reading covers is read again on its own.
+
+Tesseract's layout analysis can take a typed line for a picture or a rule and skip it without a trace: a line
+beside a stamp, a line struck through or underlined, a strip of italic print on show-through paper. After the
+main reading, the page's letter-sized ink is compared with the boxes of the words read. Uncovered ink that lines
+up into a row of letters is cut out, the rows stitched into one image and read once more as a block of text, in
+the page's language. A row that reads as text joins the page; one that does not is set aside with its reason, so
+nothing typed vanishes silently. The share of letter ink covered is reported with the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from scan2text.models import Box, Line, Word
+from scan2text.ocr import tesseract
+from scan2text.ocr.noise import looks_like_noise
+from scan2text.ocr.stitch import stitch, words_by_slot
+
+# A word covers ink unless it is a weak guess of several lines' height, or part of a weak "line" that spans two
+# typed lines: Tesseract's boxes around shapes it could not read (a pair of italic lines read as "Ագա", conf 2).
+# A weak word of a line's height was read as text, just badly: re-reading it alone does not help.
+_COVER_CONF = 40.0
+_COVER_HEIGHT = 1.8  # × the page's typical word height
+# A row worth re-reading holds this many uncovered letter-sized components across at least this many line
+# heights: a smudged word inside a read line leaves fewer, a typed line skipped whole leaves dozens.
+_ROW_MIN_PARTS = 5
+_ROW_MIN_WIDTH = 3.0
+_ROW_GAP = 3.0  # a horizontal gap this many line heights wide splits a row (a note in the margin, a stamp)
+# At most this many rows are re-read per page: the budget that keeps a page of scribbles cheap.
+MAX_ROWS = 12
+
+
+@dataclass
+class Ink:
+    """The page's letter-sized ink components: boxes (x, y, w, h), pixel counts, and the typical line height."""
+
+    boxes: np.ndarray
+    area: np.ndarray
+    line_height: float
+
+
+def letter_ink(image: np.ndarray, line_height: float | None) -> Ink:
+    """Connected components of dark ink that are the size of letters (not rules, stamps' frames or dust)."""
+    _, dark = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    s = stats[1:]
+    w, h, area = s[:, 2], s[:, 3], s[:, 4]
+    if line_height is None:
+        sized = h[(h >= 6) & (w >= 2)]
+        line_height = float(np.median(sized)) * 1.6 if sized.size else 20.0
+    lh = line_height
+    fill = area / np.maximum(w * h, 1)
+    letters = (h >= 0.25 * lh) & (h <= 1.5 * lh) & (w >= 0.08 * lh) & (w <= 4.0 * lh) & (fill < 0.95) & (fill > 0.08)
+    return Ink(boxes=s[letters, :4], area=area[letters], line_height=lh)
+
+
+def typical_height(lines: list[Line]) -> float | None:
+    """Median height of the confidently read words: the page's line height as Tesseract saw it."""
+    heights = [w.box.h for line in lines for w in line.words if w.conf >= 60 and len(w.text) >= 2]
+    return float(np.median(heights)) if len(heights) >= 3 else None
+
+
+def covering_words(lines: list[Line], line_height: float) -> list[Word]:
+    """The words that count as a reading of the ink under them."""
+    tall = _COVER_HEIGHT * line_height
+    return [
+        w for line in lines
+        if not (line.box.h > tall and line.conf < _COVER_CONF)  # two typed lines read as one weak line
+        for w in line.words
+        if w.conf >= _COVER_CONF or w.box.h <= tall
+    ]
+
+
+def covered_parts(ink: Ink, words: list[Word], shape: tuple[int, int]) -> np.ndarray:
+    """Which ink components have their centre under one of `words`."""
+    mask = np.zeros(shape, np.uint8)
+    pad = max(1, round(0.2 * ink.line_height))
+    for w in words:
+        cv2.rectangle(mask, (w.box.x - pad, w.box.y - pad), (w.box.x2 + pad, w.box.y2 + pad), 1, thickness=-1)
+    if not len(ink.boxes):
+        return np.zeros(0, bool)
+    cx = np.clip(ink.boxes[:, 0] + ink.boxes[:, 2] // 2, 0, shape[1] - 1)
+    cy = np.clip(ink.boxes[:, 1] + ink.boxes[:, 3] // 2, 0, shape[0] - 1)
+    return mask[cy, cx] > 0
+
+
+def uncovered_rows(ink: Ink, covered: np.ndarray, shape: tuple[int, int]) -> list[Box]:
+    """Rows of uncovered letter ink, split at wide gaps, that look like a line of type."""
+    rest = ink.boxes[~covered]
+    if len(rest) < _ROW_MIN_PARTS:
+        return []
+    lh = ink.line_height
+    profile = np.zeros(shape[0] + 1, np.int32)
+    for x, y, w, h in rest:  # noqa: B007 - x, w unused: the row profile counts heights only
+        profile[y] += 1
+        profile[y + h] -= 1
+    inked = np.cumsum(profile)[:-1] > 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
+    rows: list[Box] = []
+    centres = rest[:, 1] + rest[:, 3] / 2
+    for top, bottom in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        parts = rest[(centres >= top) & (centres < bottom)]
+        if len(parts) < _ROW_MIN_PARTS:
+            continue
+        parts = parts[np.argsort(parts[:, 0])]
+        start = 0
+        right = parts[:, 0] + parts[:, 2]
+        reach = np.maximum.accumulate(right)
+        for i in range(1, len(parts) + 1):
+            if i == len(parts) or parts[i, 0] - reach[i - 1] > _ROW_GAP * lh:
+                seg = parts[start:i]
+                box = Box.union([Box(x=int(x), y=int(y), w=int(w), h=int(h)) for x, y, w, h in seg])
+                if len(seg) >= _ROW_MIN_PARTS and box.w >= _ROW_MIN_WIDTH * lh:
+                    rows.append(box)
+                start = i
+    rows.sort(key=lambda b: -b.w)
+    return sorted(rows[:MAX_ROWS], key=lambda b: (b.y, b.x))
+
+
+def coverage_share(ink: Ink, covered: np.ndarray) -> float:
+    """Share of the letter ink's pixels that lie under words read (1.0 on a page without letter ink)."""
+    total = float(ink.area.sum())
+    return round(float(ink.area[covered].sum()) / total, 4) if total else 1.0
+
+
+@dataclass
+class Reread:
+    lines: list[Line]
+    set_aside: list[Line]
+    rows: int
+    coverage_before: float
+    coverage: float
+
+
+def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], lang: str, oem: int,
+                   noise_conf: float) -> Reread:
+    """Find typed-looking ink the reading left uncovered, read it again, and fold what reads as text into lines.
+
+    Set-aside lines count as covering: they were read and judged, and are kept for review with their reason.
+    """
+    ink = letter_ink(image, typical_height(lines))
+    covered = covered_parts(ink, covering_words(lines + set_aside, ink.line_height), image.shape[:2])
+    before = coverage_share(ink, covered)
+    rows = uncovered_rows(ink, covered, image.shape[:2])
+    if not rows:
+        return Reread(lines, set_aside, 0, before, before)
+    found = _read_rows(image, rows, ink.line_height, lang, oem)
+    next_id = _next_id(lines + set_aside)
+    kept, aside = list(lines), list(set_aside)
+    for n, (row, line) in enumerate(found):
+        line_id = f"l{next_id + n:04d}"
+        if line is None:
+            aside.append(Line(id=line_id, text="", box=row, conf=0.0, language=lang,
+                              reason="typed-looking ink no word covered; read again, nothing read"))
+        elif looks_like_noise(line, noise_conf):
+            aside.append(line.model_copy(update={"id": line_id, "reason": "typed-looking ink no word covered; "
+                                                 "read again, not as text"}))
+        else:
+            line = line.model_copy(update={"id": line_id, "reason": "ink no word covered, read again"})
+            kept = _merge(kept, ink.line_height, line)
+    kept.sort(key=lambda ln: (ln.box.y + ln.box.h // 2, ln.box.x))
+    after = coverage_share(ink, covered_parts(ink, covering_words(kept + aside, ink.line_height), image.shape[:2]))
+    return Reread(kept, aside, len(rows), before, after)
+
+
+def _next_id(lines: list[Line]) -> int:
+    numbers = [int(line.id[1:5]) for line in lines if line.id[:1] == "l" and line.id[1:5].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def _read_rows(image: np.ndarray, rows: list[Box], lh: float, lang: str, oem: int) -> list[tuple[Box, Line | None]]:
+    """Each row cut out with a margin, all stacked into one image and read once as a block of text."""
+    canvas, slots = stitch(image, rows, pad=max(4, round(0.35 * lh)))
+    found = words_by_slot(tesseract.recognize(canvas, lang, psm=6, oem=oem), slots)
+    return [(row, Line.of_words(found[n], lang) if n in found else None) for n, row in enumerate(rows)]
+
+
+def _merge(lines: list[Line], line_height: float, new: Line) -> list[Line]:
+    """Put a re-read line in place: the words it overlaps give way where they are weaker or belong to a reading
+    that did not count as covering, and it joins a line on the same row."""
+    out: list[Line] = []
+    joined = False
+    trusted = {id(w) for w in covering_words(lines, line_height)}
+    for line in lines:
+        words = [w for w in line.words
+                 if not (_inside(w.box, new.box) and (w.conf < new.conf or id(w) not in trusted))]
+        if not words:
+            continue
+        if len(words) != len(line.words):
+            line = Line.of_words(words, line.language, line.id)
+        if not joined and _same_row(line.box, new.box):
+            words = sorted([*words, *new.words], key=lambda w: w.box.x)
+            line = Line.of_words(words, line.language, line.id).model_copy(update={"reason": new.reason})
+            joined = True
+        out.append(line)
+    if not joined:
+        out.append(new)
+    return out
+
+
+def _inside(box: Box, area: Box) -> bool:
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    return area.x <= cx <= area.x2 and area.y <= cy <= area.y2
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    overlap = min(a.y2, b.y2) - max(a.y, b.y)
+    return overlap >= 0.5 * min(a.h, b.h) and (a.x2 < b.x or b.x2 < a.x)
