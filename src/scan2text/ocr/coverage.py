@@ -18,7 +18,7 @@ import numpy as np
 from scan2text.models import Box, Line, Word
 from scan2text.ocr import tesseract
 from scan2text.ocr.noise import looks_like_noise
-from scan2text.ocr.stitch import stitch, words_by_slot
+from scan2text.ocr.stitch import paper_level, stitch, words_by_slot
 
 # A word covers ink unless it is a weak guess of several lines' height, or part of a weak "line" that spans two
 # typed lines: Tesseract's boxes around shapes it could not read (a pair of italic lines read as "Ագա", conf 2).
@@ -41,21 +41,32 @@ class Ink:
     boxes: np.ndarray
     area: np.ndarray
     line_height: float
+    rules: np.ndarray  # mask of the long horizontal strokes (rules, underlines, strike-throughs)
 
 
 def letter_ink(image: np.ndarray, line_height: float | None) -> Ink:
     """Connected components of dark ink that are the size of letters (not rules, stamps' frames or dust)."""
     _, dark = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    lh = line_height if line_height is not None else _line_height_of(dark)
+    # A rule struck through or under a typed line joins its letters into one long shape: take the rules out
+    # first, so the letters count as letters again.
+    rule = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, round(4 * lh)), 1))
+    rules = cv2.morphologyEx(dark, cv2.MORPH_OPEN, rule)
+    dark = cv2.subtract(dark, rules)
     _, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     s = stats[1:]
     w, h, area = s[:, 2], s[:, 3], s[:, 4]
-    if line_height is None:
-        sized = h[(h >= 6) & (w >= 2)]
-        line_height = float(np.median(sized)) * 1.6 if sized.size else 20.0
-    lh = line_height
     fill = area / np.maximum(w * h, 1)
     letters = (h >= 0.25 * lh) & (h <= 1.5 * lh) & (w >= 0.08 * lh) & (w <= 4.0 * lh) & (fill < 0.95) & (fill > 0.08)
-    return Ink(boxes=s[letters, :4], area=area[letters], line_height=lh)
+    return Ink(boxes=s[letters, :4], area=area[letters], line_height=lh, rules=rules)
+
+
+def _line_height_of(dark: np.ndarray) -> float:
+    """A page's line height from its ink alone, for a reading with too few confident words to tell."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    w, h = stats[1:, 2], stats[1:, 3]
+    sized = h[(h >= 6) & (w >= 2)]
+    return float(np.median(sized)) * 1.6 if sized.size else 20.0
 
 
 def typical_height(lines: list[Line]) -> float | None:
@@ -99,6 +110,10 @@ def uncovered_rows(ink: Ink, covered: np.ndarray, shape: tuple[int, int]) -> lis
         profile[y] += 1
         profile[y + h] -= 1
     inked = np.cumsum(profile)[:-1] > 0
+    # A line whose strike-through was taken out leaves a thin gap between its letters' upper and lower halves:
+    # close gaps thinner than a quarter of a line.
+    inked = cv2.morphologyEx(inked.astype(np.uint8)[:, None], cv2.MORPH_CLOSE,
+                             np.ones((max(1, round(0.25 * lh)), 1), np.uint8))[:, 0] > 0
     edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
     rows: list[Box] = []
     centres = rest[:, 1] + rest[:, 3] / 2
@@ -148,7 +163,10 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
     rows = uncovered_rows(ink, covered, image.shape[:2])
     if not rows:
         return Reread(lines, set_aside, 0, before, before)
-    found = _read_rows(image, rows, ink.line_height, lang, oem)
+    # read without the rules: a line struck through reads as nothing with its rule on it
+    unruled = image.copy()
+    unruled[cv2.dilate(ink.rules, np.ones((3, 3), np.uint8)) > 0] = paper_level(image)  # with its soft edges
+    found = _read_rows(unruled, rows, ink.line_height, lang, oem)
     next_id = _next_id(lines + set_aside)
     kept, aside = list(lines), list(set_aside)
     for n, (row, line) in enumerate(found):

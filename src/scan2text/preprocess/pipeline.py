@@ -74,11 +74,13 @@ def preprocess(
     start = time.perf_counter()
     if image is None or image.size == 0:
         raise PreprocessError("empty image")
-    gray = to_gray(image)
+    gray, grey_step = to_gray(image)
     if min(gray.shape) < MIN_SIDE:
         raise PreprocessError(f"image too small to be a page ({gray.shape[1]}x{gray.shape[0]} px)")
     sv = survey(gray, settings.remove_borders)
     plan = _plan(gray, sv, settings, lang_hint, defer_up_down and lang_hint not in (None, "", "auto"))
+    if grey_step:
+        plan.steps.insert(0, grey_step)
     cleaned = _render(gray, sv, plan, settings)
     report = PreprocessReport(
         steps=plan.steps,
