@@ -191,10 +191,19 @@ def _next_id(lines: list[Line]) -> int:
 
 
 def _read_rows(image: np.ndarray, rows: list[Box], lh: float, lang: str, oem: int) -> list[tuple[Box, Line | None]]:
-    """Each row cut out with a margin, all stacked into one image and read once as a block of text."""
+    """Each row cut out with a margin, all stacked into one image and read once as a block of text.
+
+    A row may hold several typed lines (lines of italic print close together make one row): each line Tesseract
+    reads in it comes back on its own, so their words are not shuffled into one line.
+    """
     canvas, slots = stitch(image, rows, pad=max(4, round(0.35 * lh)))
-    found = words_by_slot(tesseract.recognize(canvas, lang, psm=6, oem=oem), slots)
-    return [(row, Line.of_words(found[n], lang) if n in found else None) for n, row in enumerate(rows)]
+    found: list[tuple[Box, Line | None]] = []
+    seen: set[int] = set()
+    for read in tesseract.recognize(canvas, lang, psm=6, oem=oem):
+        for n, words in words_by_slot([read], slots).items():
+            found.append((rows[n], Line.of_words(words, lang)))
+            seen.add(n)
+    return found + [(row, None) for n, row in enumerate(rows) if n not in seen]
 
 
 def _merge(lines: list[Line], line_height: float, new: Line) -> list[Line]:
