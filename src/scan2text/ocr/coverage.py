@@ -106,9 +106,8 @@ def uncovered_rows(ink: Ink, covered: np.ndarray, shape: tuple[int, int]) -> lis
         return []
     lh = ink.line_height
     profile = np.zeros(shape[0] + 1, np.int32)
-    for x, y, w, h in rest:  # noqa: B007 - x, w unused: the row profile counts heights only
-        profile[y] += 1
-        profile[y + h] -= 1
+    np.add.at(profile, rest[:, 1], 1)
+    np.add.at(profile, rest[:, 1] + rest[:, 3], -1)
     inked = np.cumsum(profile)[:-1] > 0
     # A line whose strike-through was taken out leaves a thin gap between its letters' upper and lower halves:
     # close gaps thinner than a quarter of a line.
@@ -128,7 +127,8 @@ def uncovered_rows(ink: Ink, covered: np.ndarray, shape: tuple[int, int]) -> lis
         for i in range(1, len(parts) + 1):
             if i == len(parts) or parts[i, 0] - reach[i - 1] > _ROW_GAP * lh:
                 seg = parts[start:i]
-                box = Box.union([Box(x=int(x), y=int(y), w=int(w), h=int(h)) for x, y, w, h in seg])
+                x0, y0 = int(seg[:, 0].min()), int(seg[:, 1].min())
+                box = Box(x=x0, y=y0, w=int(reach[i - 1]) - x0, h=int((seg[:, 1] + seg[:, 3]).max()) - y0)
                 if len(seg) >= _ROW_MIN_PARTS and box.w >= _ROW_MIN_WIDTH * lh:
                     rows.append(box)
                 start = i
