@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
+from test_preprocess import ENG
 
 from scan2text.ocr import ocr_page
 from scan2text.ocr.script import script_counts
@@ -17,14 +18,7 @@ from scan2text.settings import OcrSettings, PreprocessSettings
 
 pytestmark = pytest.mark.slow
 
-LINES = [
-    "TELEGRAM FROM THE MINISTER OF FOREIGN AFFAIRS",
-    "Yerevan, May 3, 1920",
-    "The Government of Armenia has the honour to inform you that",
-    "on the night of May 2 the troops crossed the border near the",
-    "village and occupied the heights above the river. We request",
-    "immediate assistance, food and arms for the population of the",
-]
+LINES = ENG[:6]  # the typed lines of the preprocess tests
 
 
 def typed_page() -> tuple[np.ndarray, list[tuple[int, int]]]:

@@ -8,7 +8,7 @@ import os
 import sys
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -60,6 +60,12 @@ def main(
     ] = False,
 ) -> None:
     """scan2text: page images in, records out."""
+
+
+def usage_error(message: str) -> NoReturn:
+    """Say what is wrong with the command line and stop with the exit code for unusable arguments."""
+    say(message, "error")
+    raise typer.Exit(EXIT_USAGE)
 
 
 def load_settings(
@@ -115,11 +121,9 @@ def run(
         settings = load_settings(config, lang, workers, engine)
         ensure_engine(settings.ocr.engine)  # an engine that cannot run stops the run here, before Prefect starts
     except Scan2TextError as exc:
-        say(str(exc), "error")
-        raise typer.Exit(EXIT_USAGE) from None
+        usage_error(str(exc))
     if not input_path.exists():
-        say(f"{input_path}: input does not exist", "error")
-        raise typer.Exit(EXIT_USAGE)
+        usage_error(f"{input_path}: input does not exist")
     target = out_dir or Path("outputs") / input_path.resolve().name
     from flows.api_server import early_api_server
 
@@ -132,8 +136,7 @@ def run(
             with api.connected(), reporting(for_terminal(quiet)):
                 summary = run_flow(input_path, target, settings, manifest, force, dask_address)
     except Scan2TextError as exc:
-        say(str(exc), "error")
-        raise typer.Exit(EXIT_USAGE) from None
+        usage_error(str(exc))
     for e in summary.errors:
         say(f"{e.file}: {e.stage}: {e.reason}", "failed")
     if not quiet:
@@ -186,8 +189,7 @@ def evaluate_cmd(
             lines = (out_dir / "records.jsonl").read_text(encoding="utf-8").splitlines()
             records = [Record.model_validate_json(line) for line in lines if line.strip()]
     except (OSError, ValueError) as exc:
-        say(str(exc), "error")
-        raise typer.Exit(EXIT_USAGE) from None
+        usage_error(str(exc))
     print(format_table(evaluate(records, expected)))
 
 
@@ -218,8 +220,7 @@ def export_cmd(
     try:
         written = export(out_dir, fmt, to)
     except Scan2TextError as exc:
-        say(str(exc), "error")
-        raise typer.Exit(EXIT_USAGE) from None
+        usage_error(str(exc))
     say(f"{len(written)} files written to {to}")
 
 
@@ -246,8 +247,7 @@ def _require_store(out_dir: Path) -> None:
     from scan2text.outputs import DB_FILE
 
     if not (out_dir / DB_FILE).is_file():
-        say(f"{out_dir}: no {DB_FILE} here; is it the --out folder of `scan2text run`?", "error")
-        raise typer.Exit(EXIT_USAGE)
+        usage_error(f"{out_dir}: no {DB_FILE} here; is it the --out folder of `scan2text run`?")
 
 
 bench_app = typer.Typer(help="Benchmarks that print measured figures.", no_args_is_help=True)
@@ -330,11 +330,9 @@ def bench_quality(
     try:
         settings = load_settings(config, None, None)
     except Scan2TextError as exc:
-        say(str(exc), "error")
-        raise typer.Exit(EXIT_USAGE) from None
+        usage_error(str(exc))
     if not root.is_dir():
-        say(f"{root}: not a folder", "error")
-        raise typer.Exit(EXIT_USAGE)
+        usage_error(f"{root}: not a folder")
     if (root / "truth.json").is_file():
         from scan2text.bench.quality import quality_bench
 
@@ -350,6 +348,5 @@ def bench_quality(
         ensure_engine(settings.ocr.engine)
         results = run_real_bench(root, settings, lang, psm, progress=show)
     except Scan2TextError as exc:
-        say(str(exc), "error")
-        raise typer.Exit(EXIT_USAGE) from None
+        usage_error(str(exc))
     print(format_real(results))

@@ -147,7 +147,6 @@ class Reread:
     lines: list[Line]
     set_aside: list[Line]
     rows: int
-    coverage_before: float
     coverage: float
 
 
@@ -159,10 +158,9 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
     """
     ink = letter_ink(image, typical_height(lines))
     covered = covered_parts(ink, covering_words(lines + set_aside, ink.line_height), image.shape[:2])
-    before = coverage_share(ink, covered)
     rows = uncovered_rows(ink, covered, image.shape[:2])
     if not rows:
-        return Reread(lines, set_aside, 0, before, before)
+        return Reread(lines, set_aside, 0, coverage_share(ink, covered))
     # read without the rules: a line struck through reads as nothing with its rule on it
     unruled = image.copy()
     unruled[cv2.dilate(ink.rules, np.ones((3, 3), np.uint8)) > 0] = paper_level(image)  # with its soft edges
@@ -182,7 +180,7 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
             kept = _merge(kept, ink.line_height, line)
     kept.sort(key=lambda ln: (ln.box.y + ln.box.h // 2, ln.box.x))
     after = coverage_share(ink, covered_parts(ink, covering_words(kept + aside, ink.line_height), image.shape[:2]))
-    return Reread(kept, aside, len(rows), before, after)
+    return Reread(kept, aside, len(rows), after)
 
 
 def _next_id(lines: list[Line]) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scan2text.models import Box, Line, Word
+from scan2text.preprocess.binarize import percentile_u8
 
 GAP = 40  # rows between pieces, so Tesseract keeps them as separate lines
 
@@ -27,7 +28,7 @@ class Slot:
 
 def paper_level(image: np.ndarray) -> int:
     """The page's paper grey: a high percentile of its pixels, as most of a page is paper."""
-    return int(np.percentile(image[:: 4, :: 4], 90)) if image.size else 255
+    return int(percentile_u8(image[::4, ::4], 90)) if image.size else 255
 
 
 def stitch(image: np.ndarray, boxes: list[Box], pad: int) -> tuple[np.ndarray, list[Slot]]:
