@@ -226,21 +226,21 @@ def test_despeckle_keeps_every_dot_on_a_text_line_and_takes_the_dust_away_from_i
 # --- scale, geometry ------------------------------------------------------------------------------------
 
 
-def test_text_is_scaled_to_the_target_x_height_whatever_the_resolution() -> None:
-    settings = PreprocessSettings(orientation=False, target_xheight=24, max_upscale=None)
-    _, low = preprocess(page(ENG, "eng", dpi=150), settings)
-    _, high = preprocess(page(ENG, "eng", dpi=300, height_in=3.5), settings)
-    assert low.scale / high.scale == pytest.approx(2.0, rel=0.08)
-    # FreeMono's x-height is ~0.42 em; 12 pt at 150 DPI is 25 px, so ~10.5 px before scaling
-    assert 10.5 * low.scale == pytest.approx(24, rel=0.15)
+def test_type_is_resized_only_out_of_tesseracts_reach() -> None:
+    # FreeMono's x-height is ~0.42 em: 12 pt is ~10.5 px at 150 DPI, ~21 px at 300, ~42 px at 600
+    settings = PreprocessSettings(orientation=False, target_xheight=24, min_xheight=12, max_upscale=None)
+    _, small = preprocess(page(ENG, "eng", dpi=150), settings)
+    _, usual = preprocess(page(ENG, "eng", dpi=300, height_in=3.5), settings)
+    _, large = preprocess(page(ENG, "eng", dpi=600, height_in=2.0), settings)
+    assert 10.5 * small.scale == pytest.approx(12, rel=0.15)  # enlarged to the smallest size read well
+    assert usual.scale == 1.0  # near the target: copied, not resampled
+    assert 42 * large.scale == pytest.approx(24, rel=0.15)  # large type costs pixels and reads no better
 
 
 def test_small_type_is_enlarged_at_most_max_upscale() -> None:
-    settings = PreprocessSettings(orientation=False, target_xheight=24, max_upscale=1.5)
+    settings = PreprocessSettings(orientation=False, min_xheight=24, max_upscale=1.5)
     _, small = preprocess(page(ENG, "eng", dpi=150), settings)  # x-height ~10.5 px: 24 would need x2.3
-    _, large = preprocess(page(ENG, "eng", dpi=300, height_in=3.5), settings)  # ~21 px
     assert small.scale == pytest.approx(1.5, abs=0.001)
-    assert 21 * large.scale == pytest.approx(24, rel=0.15)
 
 
 def _ring_centre(img: np.ndarray, diameter: float) -> np.ndarray:

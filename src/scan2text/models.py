@@ -88,7 +88,10 @@ class PreprocessReport(Model):
 
     steps: list[str] = []
     orientation: OrientationResult = OrientationResult()
-    skew_angle: float = Field(0.0, description="Degrees the page was rotated to deskew it (counter-clockwise +)")
+    skew_angle: float = Field(
+        0.0, description="Skew measured, degrees counter-clockwise +; the page is turned by it unless its lines drift "
+        "less than min_skew_drift (see steps)",
+    )
     scale: float = 1.0
     crop: Box | None = Field(None, description="Region of the upright, deskewed page kept after border removal")
     to_original: list[list[float]] = Field(

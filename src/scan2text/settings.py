@@ -25,6 +25,10 @@ class PreprocessSettings(_Section):
     orientation: bool = True
     deskew: bool = True
     max_skew: float = Field(10.0, description="Largest skew searched, degrees")
+    min_skew_drift: float = Field(
+        0.5, description="A skew whose lines drift less than this across the text, in x-heights, is left as "
+        "scanned: Tesseract follows it, and a rotation resamples (blurs) every letter",
+    )
     remove_borders: bool = True
     crop_margin: float = Field(2.0, description="White margin kept around the text after cropping, in x-heights")
     normalize_light: bool = Field(
@@ -49,10 +53,19 @@ class PreprocessSettings(_Section):
     sauvola_k: float = 0.2
     despeckle: bool = True
     rescale: bool = True
-    target_xheight: int = Field(22, description="x-height in pixels Tesseract reads best (measured)")
+    target_xheight: int = Field(22, description="Larger type is reduced to this x-height in pixels, which "
+                                "Tesseract reads as well and in fewer pixels (measured)")
+    min_xheight: float = Field(
+        12.0, description="Smaller type is enlarged to this x-height in pixels: Tesseract takes letters under 10 px "
+        "(its textord_min_xheight) for noise; larger enlargements only cost time (measured on real pages)",
+    )
+    keep_size_within: float = Field(
+        1.25, description="Type within this factor of target_xheight keeps its size: resampling blurs every letter "
+        "and saves little",
+    )
     max_upscale: float | None = Field(
-        2.0, description="Small type is enlarged at most this much on the way to target_xheight (blurred strokes "
-        "of a 72-96 DPI scan grow with it); unset: no limit",
+        2.0, description="Small type is enlarged at most this much (blurred strokes of a 72-96 DPI scan grow with "
+        "it); unset: no limit",
     )
 
 

@@ -49,7 +49,8 @@ class _Plan:
     """The geometric decisions for one page, in original-image units."""
 
     quarters: int = 0  # clockwise quarter turns
-    angle: float = 0.0  # deskew, degrees counter-clockwise
+    angle: float = 0.0  # deskew applied, degrees counter-clockwise
+    skew: float = 0.0  # the skew measured, applied or not
     xheight: float | None = None  # original pixels
     matrix: np.ndarray = field(default_factory=geometry.identity)  # original -> cleaned
     size: tuple[int, int] = (0, 0)
@@ -85,7 +86,7 @@ def preprocess(
     report = PreprocessReport(
         steps=plan.steps,
         orientation=plan.orientation,
-        skew_angle=round(plan.angle, 3),
+        skew_angle=round(plan.skew, 3),
         scale=round(plan.scale, 4),
         crop=plan.crop,
         to_original=np.linalg.inv(plan.matrix)[:2].round(6).tolist(),
@@ -111,11 +112,9 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
     turn, (tw, th) = geometry.turn(plan.quarters, w, h)
     to_turned = turn @ sv.to_original
     px, py = geometry.apply(to_turned, sv.xs, sv.ys)
+    sharp = 0.0
     if settings.deskew:
         plan.angle, sharp = find_skew(px, py, 0.8 * rough, settings.max_skew)
-        plan.steps.append(f"deskew: {plan.angle:+.2f}° (profile sharpness {sharp:.0f})")
-    rot, (rw, rh) = geometry.rotate_expanded(plan.angle, tw, th)
-    upright = rot @ turn
 
     bw, bh = sv.stats[sv.letters, 2], sv.stats[sv.letters, 3]
     if vertical:
@@ -123,6 +122,16 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
     xh = xheight(upright_heights(bw.astype(float), bh.astype(float), plan.angle), sv.rough,
                  floor=height_floor(sv.rough / sv.factor))
     plan.xheight = xh / sv.factor if xh else 0.8 * rough
+    if settings.deskew:
+        drift = abs(np.tan(np.deg2rad(plan.angle))) * float(np.ptp(px)) / plan.xheight
+        kept = drift < settings.min_skew_drift
+        plan.steps.append(f"deskew: {plan.angle:+.2f}° (profile sharpness {sharp:.0f}; lines drift {drift:.2f}"
+                          f" x-height across the text{', left as scanned' if kept else ''})")
+        plan.skew = plan.angle
+        if kept:
+            plan.angle = 0.0
+    rot, (rw, rh) = geometry.rotate_expanded(plan.angle, tw, th)
+    upright = rot @ turn
 
     x0, y0, x1, y1 = 0.0, 0.0, float(rw), float(rh)
     if settings.remove_borders:
@@ -136,7 +145,8 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
             f" crop {plan.crop.w}x{plan.crop.h}+{plan.crop.x}+{plan.crop.y}"
         )
     if settings.rescale:
-        plan.scale = scale_for(plan.xheight, settings.target_xheight, settings.max_upscale)
+        plan.scale = scale_for(plan.xheight, settings.target_xheight, settings.min_xheight, settings.max_upscale,
+                               settings.keep_size_within)
         plan.steps.append(
             f"scale: x-height {plan.xheight:.1f} px -> {plan.xheight * plan.scale:.1f} px (x{plan.scale:.3f})"
         )
@@ -240,9 +250,8 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         ink = otsu(out)
         plan.steps.append("binarize: otsu")
     elif settings.binarize == "sauvola":
-        window = settings.sauvola_window
-        if not settings.rescale:
-            window = round(window * xh / settings.target_xheight)
+        # the window is set for type of target_xheight; pages keep their size unless far from it
+        window = round(settings.sauvola_window * xh / settings.target_xheight)
         ink = sauvola(out, window, settings.sauvola_k)
         plan.steps.append(f"binarize: sauvola window={window | 1} k={settings.sauvola_k}")
     if settings.despeckle:
