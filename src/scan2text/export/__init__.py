@@ -33,7 +33,7 @@ class ExportError(Scan2TextError):
 
 def export(out_dir: Path | str, fmt: str, to_dir: Path | str) -> list[Path]:
     """Write `fmt` files for the current (corrected) pages or records into `to_dir`; returns the paths."""
-    out_dir, to_dir = Path(out_dir), Path(to_dir)
+    to_dir = Path(to_dir)
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     folder = RunFolder.existing(out_dir)
