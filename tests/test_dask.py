@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scan2text.outputs import DB_FILE
-from scan2text.store import Store
+from scan2text.store.run_folder import RunFolder
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
@@ -49,7 +48,7 @@ def test_run_on_a_dask_cluster(cluster, tmp_path):
     assert sum(c.get("memory", 0) for name, c in computed.items() if "page" in name) == len(images), computed
     assert (out / "records.jsonl").read_text(encoding="utf-8").strip()
     # the run kept the cluster's 6 threads busy, not this machine's cores
-    assert Store.open(out / DB_FILE).runs()[-1].settings["workers"] == 6
+    assert RunFolder(out).open_store().runs()[-1].settings["workers"] == 6
 
 
 def _engine_in_use() -> str | None:

@@ -12,12 +12,12 @@ from typer.testing import CliRunner
 
 from scan2text.diff.batch import compare, summary
 from scan2text.diff.command import EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, diff_cli, diff_command
+from scan2text.diff.resolve import open_source
 from scan2text.diff.sources import (
     DiffError,
     GroundTruthSource,
     PageXmlSource,
     RunFolderSource,
-    open_source,
     pair_pages,
 )
 from scan2text.models import Box, Line, Page, Record, RecordPage
@@ -258,10 +258,10 @@ def _store_page(page_id: str, texts: list[str]) -> Page:
 @pytest.fixture(scope="module")
 def store_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from scan2text.settings import Settings
-    from scan2text.store import Store
+    from scan2text.store.run_folder import RunFolder
 
     out = tmp_path_factory.mktemp("store-out")
-    with Store.open(out / "scan2text.sqlite") as store:
+    with RunFolder(out).open_store() as store:
         first = store.begin_run("in", Settings(), {})
         store.save_page(first, _store_page("p1", ["Ереван, 3 мая", "Երևան։"]))
         store.save_page(first, _store_page("p2", ["untouched page"]))

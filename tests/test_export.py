@@ -15,7 +15,7 @@ from test_store import PAGE, make_out_dir, make_page, make_record
 
 from scan2text.export import ExportError, export
 from scan2text.models import CitedSource, PreprocessReport
-from scan2text.store import Store
+from scan2text.store.run_folder import NotARunFolder, RunFolder
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 PAGE_NS = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
@@ -69,7 +69,7 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                                 text="ՀԱԱ, ֆ. 195, ց. 1, գ. 2, թ. 8 շրջ.։"))
     two_sources.text = "first paragraph\nsecond, \"quoted\" paragraph"
     out = make_out_dir(root, pages=pages, records=[make_record("doc-1"), two_sources])
-    with Store.open(out / "scan2text.sqlite") as store:
+    with RunFolder(out).open_store() as store:
         store.correct_line(PAGE, "l0001", "Ереван, 5 мая 1920 г.", "ann", 0)
         store.correct_field("doc-1", "date", "1920-05-05", "ann", 0)
     return out
@@ -176,5 +176,5 @@ def test_blank_page_still_exports(exported: dict[str, list[Path]]) -> None:
 def test_unknown_format_and_missing_store_are_refused(out_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="unknown export format 'docx'"):
         export(out_dir, "docx", tmp_path)
-    with pytest.raises(ExportError, match=r"no scan2text\.sqlite"):
+    with pytest.raises(NotARunFolder, match=r"no scan2text\.sqlite"):
         export(tmp_path, "page", tmp_path / "x")

@@ -13,6 +13,7 @@ from scan2text.export import export
 from scan2text.importer import import_files
 from scan2text.settings import Settings
 from scan2text.store import Store
+from scan2text.store.run_folder import NotARunFolder, RunFolder
 
 NS = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
 
@@ -37,7 +38,7 @@ def _edit(path: Path, line_id: str, old: str, new: str) -> None:
 
 
 def _store(out_dir: Path) -> Store:
-    return Store.open(out_dir / "scan2text.sqlite")
+    return RunFolder(out_dir).open_store()
 
 
 def test_round_trip_edit_a_word_import_and_export_carries_it(out_dir: Path, tmp_path: Path) -> None:
@@ -142,7 +143,7 @@ def test_importing_an_unedited_export_changes_nothing(out_dir: Path, tmp_path: P
 
 
 def test_import_needs_a_store_and_an_author(out_dir: Path, tmp_path: Path) -> None:
-    with pytest.raises(CorrectionError, match="no scan2text"):
+    with pytest.raises(NotARunFolder, match="no scan2text"):
         import_files(tmp_path / "nothing", [], author="ann")
     with pytest.raises(CorrectionError, match="author"):
         import_files(out_dir, [], author=" ")

@@ -15,6 +15,7 @@ from test_store import PAGE, make_out_dir, make_page, make_record
 
 from scan2text.review import create_app
 from scan2text.store import Store
+from scan2text.store.run_folder import RunFolder
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def _field(page, field: str):
 
 
 def _store(out_dir: Path) -> Store:
-    return Store.open(out_dir / "scan2text.sqlite")
+    return RunFolder(out_dir).open_store()
 
 
 def test_correct_a_line_and_a_date_save_reload_and_they_are_kept(browser, server: str, out_dir: Path) -> None:

@@ -17,6 +17,7 @@ from scan2text.models import Box, CitedSource, Line, Page, PreprocessReport, Rec
 from scan2text.settings import Settings
 from scan2text.store import Store, StoreError
 from scan2text.store import db as store_db
+from scan2text.store.run_folder import RunFolder
 
 PAGE = "rus/fund-200/inv-1/file-271/0213"
 
@@ -95,7 +96,7 @@ def make_out_dir(root: Path, pages: list[Page] | None = None, records: list[Reco
         clean_path.parent.mkdir(parents=True, exist_ok=True)
         clean.save(clean_path)
         clean_path.with_name(clean_path.name.replace(".clean.png", ".json")).write_text(page.model_dump_json())
-    store = Store.open(out / "scan2text.sqlite")
+    store = RunFolder(out).open_store()
     run = store.begin_run(input_dir=str(input_dir), settings=Settings(), versions={"scan2text": "test"})
     for page in pages:
         store.save_page(run, page, key="k1")
@@ -107,7 +108,7 @@ def make_out_dir(root: Path, pages: list[Page] | None = None, records: list[Reco
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    s = Store.open(tmp_path / "out" / "scan2text.sqlite")
+    s = RunFolder(tmp_path / "out").open_store()
     yield s
     s.close()
 

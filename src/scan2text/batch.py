@@ -21,11 +21,12 @@ from scan2text.ingest import PageSource, content_hash, discover, file_folder
 from scan2text.language_hints import LanguageHints
 from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
-from scan2text.outputs import DB_FILE, PageError, now, read_page, write_errors, write_records
+from scan2text.outputs import PageError, now, read_page, write_errors, write_records
 from scan2text.pages import cache_key, process_page
 from scan2text.progress import current as progress
 from scan2text.settings import Settings
 from scan2text.store import Store
+from scan2text.store.run_folder import RunFolder
 
 log = logging.getLogger("scan2text")
 
@@ -207,7 +208,7 @@ def plan_batch(
         raise InputError("input folder does not exist", str(input_path))
     out_dir.mkdir(parents=True, exist_ok=True)
     sources = discover(input_path, manifest)
-    store = Store.open(out_dir / DB_FILE)
+    store = RunFolder(out_dir).open_store()
     # Asked for here first, so that an engine that cannot run stops the run before any page is tried.
     engine = tesseract.ensure_engine(settings.ocr.engine)
     versions = {"scan2text": __version__, "tesseract": engine.version(), "engine": engine.name}

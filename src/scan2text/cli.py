@@ -18,6 +18,7 @@ from rich.markup import escape
 from scan2text import __version__
 from scan2text.errors import Scan2TextError
 from scan2text.settings import Settings
+from scan2text.store.run_folder import RunFolder
 
 # Prefect runs offline and out of sight unless asked: no telemetry, no INFO chatter, and no
 # tracebacks from its temporary server shutting down. Set before Prefect is first imported.
@@ -186,7 +187,7 @@ def evaluate_cmd(
         if from_truth_text:
             records = build_records(ground_truth_pages(truth.parent, expected))
         else:
-            lines = (out_dir / "records.jsonl").read_text(encoding="utf-8").splitlines()
+            lines = RunFolder(out_dir).records_path.read_text(encoding="utf-8").splitlines()
             records = [Record.model_validate_json(line) for line in lines if line.strip()]
     except (OSError, ValueError) as exc:
         usage_error(str(exc))
@@ -203,7 +204,7 @@ def review(
     """Start the review app: correct lines and record fields in the browser; corrections survive re-runs."""
     from scan2text.review.app import serve
 
-    _require_store(out_dir)
+    _require_run_folder(out_dir)
     serve(out_dir, host=host, port=port, open_browser=browser)
 
 
@@ -216,7 +217,7 @@ def export_cmd(
     """Export pages and records with every correction applied; boxes in original-image pixels."""
     from scan2text.export import export
 
-    _require_store(out_dir)
+    _require_run_folder(out_dir)
     try:
         written = export(out_dir, fmt, to)
     except Scan2TextError as exc:
@@ -233,7 +234,7 @@ def import_cmd(
     """Record the line changes in PAGE-XML files as corrections; a bad file is refused whole."""
     from scan2text.importer import import_files
 
-    _require_store(out_dir)
+    _require_run_folder(out_dir)
     report = import_files(out_dir, files, author)
     for f in report.files:
         if f.status == "refused":
@@ -243,11 +244,11 @@ def import_cmd(
     raise typer.Exit(EXIT_OK if report.ok else EXIT_PAGES_FAILED)
 
 
-def _require_store(out_dir: Path) -> None:
-    from scan2text.outputs import DB_FILE
-
-    if not (out_dir / DB_FILE).is_file():
-        usage_error(f"{out_dir}: no {DB_FILE} here; is it the --out folder of `scan2text run`?")
+def _require_run_folder(out_dir: Path) -> None:
+    try:
+        RunFolder.existing(out_dir)
+    except Scan2TextError as exc:
+        usage_error(str(exc))
 
 
 bench_app = typer.Typer(help="Benchmarks that print measured figures.", no_args_is_help=True)

@@ -19,8 +19,9 @@ from pydantic import BaseModel, Field
 from scan2text.errors import CorrectionError, Scan2TextError
 from scan2text.export.model import original_size
 from scan2text.models import Page
-from scan2text.store import DB_NAME, LineState, Store
+from scan2text.store import LineState, Store
 from scan2text.store.geometry import Rect, bounds, match_boxes, to_original
+from scan2text.store.run_folder import RunFolder
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
 MAX_BYTES = 50 * 1024 * 1024
@@ -65,24 +66,21 @@ class _XmlLine(BaseModel):
 
 
 def import_files(out_dir: Path | str, files: list[Path] | list[str], author: str) -> ImportReport:
-    out_dir = Path(out_dir)
-    db = out_dir / DB_NAME
-    if not db.is_file():
-        raise CorrectionError("no scan2text.sqlite here: run `scan2text run` into this folder first", str(out_dir))
+    folder = RunFolder.existing(out_dir)
     if not author.strip():
         raise CorrectionError("an import needs an author (whose corrections these are)")
     report = ImportReport()
-    with Store.open(db) as store:
+    with folder.open_store() as store:
         for file in map(Path, files):
             try:
-                report.files.append(_import_one(store, out_dir, file, author))
+                report.files.append(_import_one(store, folder, file, author))
             except (_Refused, Scan2TextError) as exc:
                 reason = exc.message if isinstance(exc, Scan2TextError) else str(exc)
                 report.files.append(ImportFile(path=str(file), status="refused", reason=reason))
     return report
 
 
-def _import_one(store: Store, out_dir: Path, file: Path, author: str) -> ImportFile:
+def _import_one(store: Store, folder: RunFolder, file: Path, author: str) -> ImportFile:
     root = _parse(file)
     ns = etree.QName(root).namespace or ""
     page_el = root.find(f"{{{ns}}}Page")
@@ -91,7 +89,7 @@ def _import_one(store: Store, out_dir: Path, file: Path, author: str) -> ImportF
     with store.transaction():
         page = _find_page(store, root, page_el, ns)
         state = store.page_state(page.id)
-        width, height = original_size(page, out_dir)
+        width, height = original_size(page, folder)
         sx, sy = _scale(page_el, width, height)
         xml_lines = _lines(page_el, ns, sx, sy)
         ours = {line.line_id: to_original(line.box, page.preprocessing) for line in state.lines}

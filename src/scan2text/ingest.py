@@ -17,14 +17,12 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from scan2text.errors import InputError
+from scan2text.image_limits import MAX_PIXELS, check_size
 from scan2text.models import Model, SheetRef
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 PDF_SUFFIXES = {".pdf"}
 MANIFEST_NAME = "manifest.csv"
-# Far above any real scan (an A3 sheet at 600 DPI is ~70 MP) yet small enough that a
-# decompression bomb is refused before it is decoded.
-MAX_PIXELS = 200_000_000
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -133,6 +131,7 @@ def count_frames(path: Path) -> int:
     """Pages in a file; 1 when it cannot be opened (loading reports the reason later)."""
     try:
         if path.suffix.lower() in PDF_SUFFIXES:
+            # Imported on the first PDF: PDFium takes 80 ms to load, which batches of images need not pay.
             from scan2text.pdf import page_count
 
             return page_count(path)
@@ -206,15 +205,3 @@ def _decode_png(path: Path, colour: bool = False) -> np.ndarray | None:
     """
     page = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_COLOR if colour else cv2.IMREAD_GRAYSCALE)
     return page if page is not None and page.size else None
-
-
-def check_size(size: tuple[int, int], path: str) -> None:
-    w, h = size
-    if w * h > MAX_PIXELS:
-        raise InputError(
-            f"image is {w}×{h} ({w * h / 1e6:.0f} MP), over the {MAX_PIXELS / 1e6:.0f} MP limit "
-            "(refused as a possible decompression bomb)",
-            path,
-        )
-    if w < 16 or h < 16:
-        raise InputError(f"image is {w}×{h}, too small to be a page", path)

@@ -1,4 +1,4 @@
-"""The output folder: where each page's text, JSON and cleaned image go, written atomically.
+"""The files of the output folder, written atomically; where each one goes is `RunFolder`'s to say.
 
 A file either has its old content or its new one, never half of each: a batch killed at any
 point (kill -9 included) leaves nothing a re-run could mistake for finished work.
@@ -16,11 +16,7 @@ import cv2
 import numpy as np
 
 from scan2text.models import Model, Page, Record
-
-PAGES_DIR = "pages"
-RECORDS_FILE = "records.jsonl"
-ERRORS_FILE = "errors.jsonl"
-DB_FILE = "scan2text.sqlite"
+from scan2text.store.run_folder import RunFolder
 
 
 class PageError(Model):
@@ -32,22 +28,6 @@ class PageError(Model):
     stage: str
     reason: str
     time: str = ""
-
-
-def page_base(out_dir: Path, page_id: str) -> Path:
-    return out_dir / PAGES_DIR / page_id
-
-
-def text_path(out_dir: Path, page_id: str) -> Path:
-    return page_base(out_dir, page_id).with_name(Path(page_id).name + ".txt")
-
-
-def json_path(out_dir: Path, page_id: str) -> Path:
-    return page_base(out_dir, page_id).with_name(Path(page_id).name + ".json")
-
-
-def clean_image_path(out_dir: Path, page_id: str) -> Path:
-    return page_base(out_dir, page_id).with_name(Path(page_id).name + ".clean.png")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -77,19 +57,21 @@ def write_clean_image(out_dir: Path, page_id: str, image: np.ndarray) -> str:
                                                cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE])
     if not ok:
         raise OSError(f"could not encode the cleaned image of {page_id}")
-    path = clean_image_path(out_dir, page_id)
+    folder = RunFolder(out_dir)
+    path = folder.clean_image(page_id)
     atomic_write_bytes(path, encoded.tobytes())
-    return path.relative_to(out_dir).as_posix()
+    return folder.relative(path)
 
 
 def write_page(out_dir: Path, page: Page) -> None:
     # JSON last: its presence is what marks the page finished for a re-run.
-    atomic_write_text(text_path(out_dir, page.id), page.text + "\n")
-    atomic_write_text(json_path(out_dir, page.id), page.model_dump_json(indent=1))
+    folder = RunFolder(out_dir)
+    atomic_write_text(folder.page_text(page.id), page.text + "\n")
+    atomic_write_text(folder.page_json(page.id), page.model_dump_json(indent=1))
 
 
 def read_page(out_dir: Path, page_id: str) -> Page | None:
-    path = json_path(out_dir, page_id)
+    path = RunFolder(out_dir).page_json(page_id)
     try:
         return Page.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -98,12 +80,12 @@ def read_page(out_dir: Path, page_id: str) -> Page | None:
 
 def write_records(out_dir: Path, records: list[Record]) -> None:
     body = "".join(r.model_dump_json() + "\n" for r in records)
-    atomic_write_text(out_dir / RECORDS_FILE, body)
+    atomic_write_text(RunFolder(out_dir).records_path, body)
 
 
 def write_errors(out_dir: Path, errors: list[PageError]) -> None:
     """errors.jsonl lists the failures of the latest run; a re-run retries them and rewrites it."""
-    path = out_dir / ERRORS_FILE
+    path = RunFolder(out_dir).errors_path
     if not errors:
         path.unlink(missing_ok=True)
         return

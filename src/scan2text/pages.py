@@ -17,6 +17,7 @@ from scan2text.ocr import ocr_page
 from scan2text.outputs import write_clean_image, write_page
 from scan2text.preprocess import preprocess
 from scan2text.settings import Settings
+from scan2text.store.run_folder import RunFolder
 from scan2text.up_down import settle_up_down
 
 
@@ -60,7 +61,7 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
     del image  # pages can be 100 MB; keep only what the next step needs
     # Written before the reading, which takes it from the file (see PytesseractEngine.words).
     clean_rel = write_clean_image(out_dir, source.id, cleaned)
-    result = ocr_page(cleaned, settings.ocr, hint=lang_hint, file=out_dir / clean_rel)
+    result = ocr_page(cleaned, settings.ocr, hint=lang_hint, file=RunFolder(out_dir).resolve(clean_rel))
     settled, report, result = settle_up_down(cleaned, report, result, settings.ocr, lang_hint)
     if settled is not cleaned:  # turned upside down: save what was read
         write_clean_image(out_dir, source.id, settled)

@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from scan2text.errors import InputError
+from scan2text.image_limits import check_size
 
 # Pages whose one image is not the whole page (born-digital PDFs, vector text) are rendered at
 # this resolution instead: a typical archive scan resolution.
@@ -35,8 +36,6 @@ def page_count(path: Path) -> int:
 
 def load_page(path: Path, index: int) -> np.ndarray:
     """Page `index` as 8-bit grayscale: the embedded scan when the page is one image, else a render."""
-    from scan2text.ingest import check_size
-
     pdf = _open(path)
     try:
         if index >= len(pdf):

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from scan2text.outputs import PAGES_DIR
+from scan2text.store.run_folder import RunFolder
 
 
 class RunFigures(BaseModel):
@@ -135,11 +135,8 @@ def timed_run(args: list[str]) -> RunFigures:
                       cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2))
 
 
-def _cleaned_pages(clean_dir: Path, languages: dict[str, str]) -> list[tuple[Path, str]]:
-    return [
-        (path, languages[path.relative_to(clean_dir).as_posix().removesuffix(".clean.png")])
-        for path in sorted(clean_dir.rglob("*.clean.png"))
-    ]
+def _cleaned_pages(out: RunFolder, languages: dict[str, str]) -> list[tuple[Path, str]]:
+    return [(path, languages[page_id]) for page_id, path in out.cleaned_images()]
 
 
 def _timed_tesseracts(jobs: list[tuple[Path, str]], workers: int, psm: int, pages: int) -> tuple[float, float]:
@@ -161,26 +158,26 @@ def _timed_tesseracts(jobs: list[tuple[Path, str]], workers: int, psm: int, page
     return pages / seconds * 60, cpu
 
 
-def tesseract_bound(clean_dir: Path, languages: dict[str, str], workers: int, psm: int = 4) -> tuple[float, float]:
+def tesseract_bound(out: RunFolder, languages: dict[str, str], workers: int, psm: int = 4) -> tuple[float, float]:
     """Pages per minute of plain Tesseract over the cleaned pages, one single-threaded process per core, and the
     CPU seconds its processes took."""
-    jobs = _cleaned_pages(clean_dir, languages)
+    jobs = _cleaned_pages(out, languages)
     return _timed_tesseracts(jobs, workers, psm, len(jobs))
 
 
 def tesseract_list_bound(
-    clean_dir: Path, languages: dict[str, str], workers: int, psm: int = 4
+    out: RunFolder, languages: dict[str, str], workers: int, psm: int = 4
 ) -> tuple[float, float]:
     """As `tesseract_bound`, but each core's pages of a language go to one `tesseract` as a list of images, so
     each model is loaded once per core rather than once per page."""
     by_language: dict[str, list[Path]] = {}
-    for path, lang in _cleaned_pages(clean_dir, languages):
+    for path, lang in _cleaned_pages(out, languages):
         by_language.setdefault(lang, []).append(path)
     shares = [(lang, core, paths[core::workers]) for lang, paths in by_language.items() for core in range(workers)]
     jobs = []
     # the longest lists first, so that the cores finish together
     for lang, core, share in sorted((s for s in shares if s[2]), key=lambda s: -len(s[2])):
-        listing = clean_dir / f"bound-{lang}-{core}.txt"
+        listing = out.pages_dir / f"bound-{lang}-{core}.txt"
         listing.write_text("".join(f"{path}\n" for path in share), encoding="utf-8")
         jobs.append((listing, lang))
     return _timed_tesseracts(jobs, workers, psm, sum(len(paths) for paths in by_language.values()))
@@ -202,8 +199,8 @@ def throughput_bench(
             run = timed_run(cli)
             rerun = timed_run(cli)
             run.pages, rerun.pages = pages, pages
-            bound, bound_cpu = tesseract_bound(base / "out" / PAGES_DIR, languages, workers)
-            list_bound, list_cpu = tesseract_list_bound(base / "out" / PAGES_DIR, languages, workers)
+            bound, bound_cpu = tesseract_bound(RunFolder(base / "out"), languages, workers)
+            list_bound, list_cpu = tesseract_list_bound(RunFolder(base / "out"), languages, workers)
             done.append(Round(bound_pages_per_min=round(bound, 1), bound_cpu_seconds=round(bound_cpu, 2),
                               list_bound_pages_per_min=round(list_bound, 1), list_bound_cpu_seconds=round(list_cpu, 2),
                               run=run, rerun=rerun))

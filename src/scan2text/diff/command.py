@@ -23,59 +23,14 @@ from scan2text.diff.batch import BatchDiff, compare, summary
 from scan2text.diff.classify import ERROR_CLASSES
 from scan2text.diff.metrics import TextOptions
 from scan2text.diff.report import write_html
-from scan2text.diff.sources import DiffError, Source, open_source
+from scan2text.diff.resolve import resolve_sources
+from scan2text.diff.sources import DiffError
 from scan2text.errors import Scan2TextError
+from scan2text.store.run_folder import STORE_FILE
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_GATE = 3
-
-
-def resolve_sources(a: Path, b: Path | None, against: str | None, store: Path | None = None) -> tuple[Source, Source]:
-    """(reference, hypothesis) for the command-line arguments.
-
-    A or B that is not a path on disk but a number is a run id in `store` (default: the other argument's
-    output folder).
-    """
-    from scan2text.diff.store_source import open_store_source
-
-    if against is not None and b is not None:
-        raise DiffError("give either a second run B or --against, not both")
-    if against is None and b is None:
-        raise DiffError("nothing to compare with: give a second run B or --against corrections|DIR")
-    if against == "corrections":
-        path = _store_path(store or a)
-        hypothesis = open_store_source(path, None) if a.exists() else _run_id_source(a, path)
-        return open_store_source(path, None, corrections=True), hypothesis
-    if against is not None:
-        return open_source(Path(against)), _open(a, store)
-    assert b is not None
-    return _open(a, store or b), _open(b, store or a)
-
-
-def _open(spec: Path, store: Path | None) -> Source:
-    if spec.exists():
-        return open_source(spec)
-    return _run_id_source(spec, store)
-
-
-def _run_id_source(spec: Path, store: Path | None) -> Source:
-    text = str(spec)
-    if not text.isdigit():
-        raise DiffError("no such file or folder, and not a run id", text)
-    if store is None or not store.exists():
-        raise DiffError("a run id needs --store (an output folder or its scan2text.sqlite)", text)
-    from scan2text.diff.store_source import open_store_source
-
-    return open_store_source(_store_path(store), int(text))
-
-
-def _store_path(path: Path) -> Path:
-    if path.is_dir():
-        path = path / "scan2text.sqlite"
-    if not path.is_file():
-        raise DiffError("no store found (scan2text.sqlite)", str(path))
-    return path
 
 
 def _pct(x: float) -> str:
@@ -219,7 +174,7 @@ def diff_cli(
         bool, typer.Option("--ignore-whitespace", help="Leave spaces and line breaks out")
     ] = False,
     store: Annotated[
-        Path | None, typer.Option("--store", help="Output folder or scan2text.sqlite holding run ids")
+        Path | None, typer.Option("--store", help=f"Output folder or {STORE_FILE} holding run ids")
     ] = None,
     pages_per_file: Annotated[int, typer.Option("--pages-per-file", min=1, help="Pages per HTML file")] = 50,
 ) -> None:

@@ -9,10 +9,8 @@ offers aliases and `pair_pages` matches them, trying longer paths before bare fi
 from __future__ import annotations
 
 import json
-import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from contextlib import closing
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -20,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from scan2text.errors import Scan2TextError
 from scan2text.models import Box, Page, Record
+from scan2text.store.run_folder import PAGES_DIR, RunFolder
 
 
 class DiffError(Scan2TextError):
@@ -86,27 +85,26 @@ class RunFolderSource(Source):
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.pages_dir = root / "pages"
+        self.folder = RunFolder(root)
         self.label = root.name or str(root)
-        if not self.pages_dir.is_dir():
-            raise DiffError("not a run output folder (no pages/ folder)", str(root))
-        self._files: dict[str, Path] = {}  # page id -> file path without suffix
+        if not self.folder.has_pages():
+            raise DiffError(f"not a run output folder (no {PAGES_DIR}/ folder)", str(root))
+        self._files: dict[str, str] = {}  # page id -> the page id its files are named by
         self._keys: dict[str, list[str]] = {}
         self._scan()
 
     def _input_name(self) -> str | None:
         """Name of the folder the newest run read, from the store (None when there is no store)."""
-        db_path = self.root / "scan2text.sqlite"
-        if not db_path.is_file():
+        if not self.folder.has_store():
             return None
         try:
-            with closing(sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-                row = db.execute("SELECT input_dir FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        except sqlite3.Error:
+            with self.folder.open_store(read_only=True) as store:
+                runs = store.runs()
+        except Scan2TextError:
             return None
-        if not row or not row[0]:
+        if not runs or not runs[-1].input_dir:
             return None
-        path = PurePosixPath(str(row[0]).replace("\\", "/"))
+        path = PurePosixPath(runs[-1].input_dir.replace("\\", "/"))
         # a run over one file names the file; its pages are named relative to the file's folder
         return (path.parent if path.suffix else path).name or None
 
@@ -115,15 +113,10 @@ class RunFolderSource(Source):
         # (`scan2text run samples/rus` gives `fund-200/…/0213`, the truth is `rus/fund-200/…/0213`):
         # the input folder's name in front of each alias tells `eng/…/0213` from `rus/…/0213`.
         prefix = self._input_name()
-        stems: set[Path] = set()
-        for path in self.pages_dir.rglob("*"):
-            if path.suffix in (".txt", ".json") and path.is_file():
-                stems.add(path.with_suffix(""))
-        for stem in sorted(stems):
-            rel = _posix(stem.relative_to(self.pages_dir))
+        for rel, _ in self.folder.page_files():
             aliases = [rel]
             page_id = rel
-            meta = self._json_meta(stem.with_suffix(".json"))
+            meta = self._json_meta(self.folder.page_json(rel))
             if meta is not None:
                 page_id = str(meta.get("id") or rel)
                 image = meta.get("image")
@@ -135,7 +128,7 @@ class RunFolderSource(Source):
                         aliases.append(f"{image_stem}_{frame + 1}")
                     else:
                         aliases.append(image_stem)
-            self._files[page_id] = stem
+            self._files[page_id] = rel
             ordered = [page_id, *[a for a in aliases if a != page_id]]
             if prefix:
                 ordered = [f"{prefix}/{a}" for a in ordered] + ordered
@@ -155,8 +148,8 @@ class RunFolderSource(Source):
         return self._keys
 
     def load(self, page_id: str) -> SourcePage:
-        stem = self._files[page_id]
-        json_path, txt_path = stem.with_suffix(".json"), stem.with_suffix(".txt")
+        rel = self._files[page_id]
+        json_path, txt_path = self.folder.page_json(rel), self.folder.page_text(rel)
         page: Page | None = None
         if json_path.exists():
             try:
@@ -177,16 +170,16 @@ class RunFolderSource(Source):
             lines = [SourceLine(text=t, id=jl.id, box=jl.box) for t, jl in pairs]
         else:
             lines = [SourceLine(text=t) for t in texts]
-        return SourcePage(id=page_id, lines=lines, image=self._image(stem, page))
+        return SourcePage(id=page_id, lines=lines, image=self._image(rel, page))
 
-    def _image(self, stem: Path, page: Page | None) -> Path | None:
-        candidates = [stem.with_name(stem.name + ".clean.png")]
+    def _image(self, rel: str, page: Page | None) -> Path | None:
+        candidates = [self.folder.clean_image(rel)]
         if page is not None and page.cleaned_image:
-            candidates.insert(0, self.root / page.cleaned_image)
+            candidates.insert(0, self.folder.resolve(page.cleaned_image))
         return next((c for c in candidates if c.is_file()), None)
 
     def documents(self) -> dict[str, list[str]]:
-        path = self.root / "records.jsonl"
+        path = self.folder.records_path
         if not path.exists():
             return {}
         docs: dict[str, list[str]] = {}
@@ -318,27 +311,6 @@ class PageXmlSource(Source):
                 box = _box_from_points(coords[0].get("points", "")) if coords else None
                 lines.append(SourceLine(text=text.rstrip(), id=line_el.get("id"), box=box))
         return SourcePage(id=page_id, lines=lines)
-
-
-def open_source(spec: Path) -> Source:
-    """Pick the source kind from what is at `spec`."""
-    if not spec.exists():
-        raise DiffError("no such file or folder", str(spec))
-    if spec.is_file():
-        if spec.suffix == ".xml":
-            return PageXmlSource(spec)
-        if spec.suffix in (".sqlite", ".db"):
-            from scan2text.diff.store_source import open_store_source
-
-            return open_store_source(spec, None)
-        raise DiffError("expected a run output folder, a ground-truth folder or a PAGE-XML file", str(spec))
-    if (spec / "pages").is_dir():
-        return RunFolderSource(spec)
-    if next(spec.rglob("*.gt.txt"), None) is not None:
-        return GroundTruthSource(spec)
-    if next(spec.rglob("*.xml"), None) is not None:
-        return PageXmlSource(spec)
-    raise DiffError("neither a run output folder (pages/), nor *.gt.txt ground truth, nor PAGE-XML", str(spec))
 
 
 def _suffixes(key: str) -> list[str]:

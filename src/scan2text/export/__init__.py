@@ -4,7 +4,7 @@
     export(out_dir, "alto", to_dir)    # one ALTO 4.4 file per page
     export(out_dir, "hocr", to_dir)    # one hOCR file per page
     export(out_dir, "txt", to_dir)     # one text file per page
-    export(out_dir, "jsonl", to_dir)   # records.jsonl, one Record per line
+    export(out_dir, "jsonl", to_dir)   # records.jsonl as a run writes it, one Record per line
     export(out_dir, "csv", to_dir)     # records.csv for spreadsheets
 
 The XML formats are one neutral model (export.model) rendered through one template per format.
@@ -20,7 +20,7 @@ from scan2text.export.model import ExportPage, export_page
 from scan2text.export.tabular import write_csv, write_jsonl
 from scan2text.export.xml import render
 from scan2text.outputs import atomic_write_bytes
-from scan2text.store import DB_NAME, Store
+from scan2text.store.run_folder import RECORDS_FILE, RunFolder
 
 Format = Literal["jsonl", "csv", "page", "alto", "hocr", "txt"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -33,21 +33,19 @@ class ExportError(Scan2TextError):
 
 def export(out_dir: Path | str, fmt: str, to_dir: Path | str) -> list[Path]:
     """Write `fmt` files for the current (corrected) pages or records into `to_dir`; returns the paths."""
-    out_dir, to_dir = Path(out_dir), Path(to_dir)
+    to_dir = Path(to_dir)
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    db = out_dir / DB_NAME
-    if not db.is_file():
-        raise ExportError("no scan2text.sqlite here: run `scan2text run` into this folder first", str(out_dir))
-    with Store.open(db) as store:
+    folder = RunFolder.existing(out_dir)
+    with folder.open_store() as store:
         if fmt == "jsonl":
-            return [write_jsonl(store.current_records(), to_dir / "records.jsonl")]
+            return [write_jsonl(store.current_records(), to_dir / RECORDS_FILE)]
         if fmt == "csv":
             return [write_csv(store.current_records(), to_dir / "records.csv")]
         pages = store.current_pages()
     written = []
     for number, page in enumerate(pages, start=1):
-        model = export_page(page, number, out_dir)
+        model = export_page(page, number, folder)
         path = page_file(to_dir, page.id, _SUFFIX[fmt])
         data = (model.text + "\n").encode() if fmt == "txt" else render(fmt, model)
         atomic_write_bytes(path, data)

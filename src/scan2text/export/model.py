@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -16,6 +15,7 @@ from scan2text import __version__
 from scan2text.models import Box, Page
 from scan2text.store.geometry import Point, bounds, quad
 from scan2text.store.merge import retext_words
+from scan2text.store.run_folder import RunFolder
 
 # Tesseract model -> (ISO 639-1 for ALTO/hOCR, PAGE LanguageSimpleType, PAGE ScriptSimpleType)
 LANGUAGES = {
@@ -76,8 +76,8 @@ def xml_id(value: str, prefix: str = "s2t_") -> str:
     return safe if re.match(r"[A-Za-z_]", safe) else prefix + safe
 
 
-def export_page(page: Page, number: int, out_dir: Path | None = None) -> ExportPage:
-    width, height = original_size(page, out_dir)
+def export_page(page: Page, number: int, folder: RunFolder | None = None) -> ExportPage:
+    width, height = original_size(page, folder)
     matrix = page.preprocessing.to_original
 
     def rect(box: Box) -> Rect:
@@ -105,16 +105,16 @@ def export_page(page: Page, number: int, out_dir: Path | None = None) -> ExportP
     )
 
 
-def original_size(page: Page, out_dir: Path | None) -> tuple[int, int]:
+def original_size(page: Page, folder: RunFolder | None) -> tuple[int, int]:
     """The pipeline records the original's size on the page; older or hand-made pages may lack it,
     so fall back to the cleaned image mapped back, then to the lines' extent."""
     if page.width > 0 and page.height > 0:
         return page.width, page.height
-    if out_dir is not None and page.cleaned_image:
+    if folder is not None and page.cleaned_image:
         try:
             from PIL import Image
 
-            with Image.open(out_dir / page.cleaned_image) as im:
+            with Image.open(folder.resolve(page.cleaned_image)) as im:
                 w, h = im.size
             _, _, x2, y2 = bounds(quad(Box(x=0, y=0, w=w, h=h), page.preprocessing.to_original))
             return max(1, round(x2)), max(1, round(y2))

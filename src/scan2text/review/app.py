@@ -26,8 +26,9 @@ from pydantic import BaseModel
 
 from scan2text.errors import ConflictError, CorrectionError, Scan2TextError
 from scan2text.export.model import original_size
-from scan2text.store import DB_NAME, Store
+from scan2text.store import Store
 from scan2text.store.records import SOURCE_FIELDS
+from scan2text.store.run_folder import RunFolder
 
 from . import images
 
@@ -63,11 +64,8 @@ class Approval(BaseModel):
 
 
 def create_app(out_dir: Path) -> FastAPI:
-    out_dir = Path(out_dir)
-    db = out_dir / DB_NAME
-    if not db.is_file():
-        raise CorrectionError("no scan2text.sqlite here: run `scan2text run` into this folder first", str(out_dir))
-    store = Store.open(db)
+    folder = RunFolder.existing(out_dir)
+    store = folder.open_store()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -80,7 +78,7 @@ def create_app(out_dir: Path) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["q"] = lambda s: quote(str(s), safe="/")
     templates.env.filters["mark"] = _mark
-    templates.env.globals["out_dir"] = str(out_dir)
+    templates.env.globals["out_dir"] = str(folder.root)
 
     def page_html(request: Request, name: str, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context)
@@ -106,9 +104,9 @@ def create_app(out_dir: Path) -> FastAPI:
         state = store.page_state(page_id)
         order = [q.page_id for q in store.queue()]
         at = order.index(page_id) if page_id in order else -1
-        clean = images.clean_path(out_dir, state)
+        clean = images.clean_path(folder, state)
         clean_size = images.image_size(clean) if clean else None
-        width, height = original_size(state.page, out_dir)
+        width, height = original_size(state.page, folder)
         original = images.original_path(state)
         return page_html(
             request, "page.html", state=state,
@@ -164,7 +162,7 @@ def create_app(out_dir: Path) -> FastAPI:
 
     @app.get("/img/clean/{page_id:path}")
     def clean_image(page_id: str) -> Response:
-        path = images.clean_path(out_dir, store.page_state(page_id))
+        path = images.clean_path(folder, store.page_state(page_id))
         if path is None:
             return Response("cleaned image not found", status_code=404)
         return FileResponse(path, media_type="image/png")

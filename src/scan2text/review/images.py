@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from scan2text.models import Box
 from scan2text.store import LineState, PageState
 from scan2text.store.geometry import IDENTITY, quad
+from scan2text.store.run_folder import RunFolder
 
 
 class Shape(BaseModel):
@@ -57,12 +58,12 @@ def image_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def clean_path(out_dir: Path, state: PageState) -> Path | None:
+def clean_path(folder: RunFolder, state: PageState) -> Path | None:
     """The cleaned image, only if it lies inside the output folder (ids come from URLs)."""
     if not state.page.cleaned_image:
         return None
-    path = (out_dir / state.page.cleaned_image).resolve()
-    if not path.is_relative_to(out_dir.resolve()) or not path.is_file():
+    path = folder.resolve(state.page.cleaned_image).resolve()
+    if not path.is_relative_to(folder.root.resolve()) or not path.is_file():
         return None
     return path
 

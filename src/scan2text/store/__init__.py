@@ -1,6 +1,6 @@
 """The SQLite store of an output folder: runs, OCR per run, and human corrections kept apart.
 
-    store = Store.open(out_dir / "scan2text.sqlite")
+    store = RunFolder(out_dir).open_store()     # RunFolder: scan2text.store.run_folder
     run_id = store.begin_run(input_dir=..., settings=Settings(), versions={...})
     store.save_page(run_id, page, key=...)      # then current_pages(), save_records(), current_records()
     store.finish_run(run_id, status="ok", failures=0)
@@ -28,8 +28,6 @@ from scan2text.store.views import (
     StaleVersion,
 )
 
-DB_NAME = "scan2text.sqlite"
-
 
 class Store(PagesMixin, RecordsMixin, HistoryMixin):
     def approve(self, target: str, author: str, kind: str | None = None) -> None:
@@ -49,7 +47,6 @@ class Store(PagesMixin, RecordsMixin, HistoryMixin):
 
 
 __all__ = [
-    "DB_NAME",
     "Correction",
     "ErrorEntry",
     "FieldState",

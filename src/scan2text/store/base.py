@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Self
 
 from scan2text.settings import Settings
-from scan2text.store.db import StoreError, connect, now
+from scan2text.store.db import StoreError, connect, connect_read_only, now
 from scan2text.store.views import ErrorEntry, RunInfo
 
 
@@ -26,9 +26,10 @@ class StoreBase:
         self._depth = 0
 
     @classmethod
-    def open(cls, path: Path | str) -> Self:
+    def open(cls, path: Path | str, read_only: bool = False) -> Self:
+        """The store at `path`, created or migrated as needed; `read_only` opens an existing one as it is."""
         path = Path(path)
-        return cls(path, connect(path))
+        return cls(path, connect_read_only(path) if read_only else connect(path))
 
     def close(self) -> None:
         with self._lock:

@@ -221,6 +221,22 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open an existing database for reading: nothing is created, migrated or switched to WAL, so that reading
+    another run's folder leaves it as it was."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open the scan2text database: {exc}", str(path)) from exc
+    if not 0 < version <= len(MIGRATIONS):
+        conn.close()
+        raise StoreError(f"not a scan2text database this scan2text can read (schema version {version})", str(path))
+    return conn
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> int:
     """Apply the migrations this database has not seen yet, each in its own transaction."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]

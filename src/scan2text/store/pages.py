@@ -114,23 +114,45 @@ class PagesMixin(StoreBase):
     def run_pages(self, run_id: int) -> list[Page]:
         """The OCR exactly as one run stored it (no corrections), in (image, frame) order."""
         with self._read() as db:
+            return self._run_pages(db, run_id)
+
+    def run_page(self, run_id: int, page_id: str) -> Page:
+        """One page's OCR exactly as one run stored it (no corrections)."""
+        with self._read() as db:
+            pages = self._run_pages(db, run_id, page_id)
+        if not pages:
+            raise StoreError(f"run {run_id} stored no page {page_id}", page_id)
+        return pages[0]
+
+    def run_page_ids(self, run_id: int) -> list[tuple[str, bool]]:
+        """(page id, whether the run's OCR is still the page's current one) of every page the run stored, in
+        (image, frame) order: files on disk, such as the cleaned image, belong to the current OCR only."""
+        with self._read() as db:
             rows = db.execute(
-                "SELECT o.id, o.meta FROM page_ocr o JOIN pages p ON p.id = o.page_id WHERE o.run_id = ? "
-                "ORDER BY p.image, p.frame, p.id", (run_id,),
+                "SELECT o.page_id, o.id = p.current_ocr FROM page_ocr o JOIN pages p ON p.id = o.page_id "
+                "WHERE o.run_id = ? ORDER BY p.image, p.frame, p.id", (run_id,),
             ).fetchall()
-            pages = []
-            for row in rows:
-                lines = []
-                for line in db.execute("SELECT * FROM lines WHERE ocr_id = ? ORDER BY seq", (row["id"],)).fetchall():
-                    words = [
-                        Word(text=w["text"], box=Box(x=w["x"], y=w["y"], w=w["w"], h=w["h"]), conf=w["conf"],
-                             flagged=bool(w["flagged"]))
-                        for w in db.execute("SELECT * FROM words WHERE line_row = ? ORDER BY seq", (line["id"],))
-                    ]
-                    lines.append(Line(id=line["line_id"], text=line["text"], conf=line["conf"],
-                                      language=line["language"], words=words,
-                                      box=Box(x=line["x"], y=line["y"], w=line["w"], h=line["h"])))
-                pages.append(Page.model_validate({**json.loads(row["meta"]), "lines": lines}))
+        return [(r[0], bool(r[1])) for r in rows]
+
+    def _run_pages(self, db: sqlite3.Connection, run_id: int, page_id: str | None = None) -> list[Page]:
+        where, args = ("AND o.page_id = ?", (run_id, page_id)) if page_id is not None else ("", (run_id,))
+        rows = db.execute(
+            f"SELECT o.id, o.meta FROM page_ocr o JOIN pages p ON p.id = o.page_id WHERE o.run_id = ? {where} "
+            "ORDER BY p.image, p.frame, p.id", args,
+        ).fetchall()
+        pages = []
+        for row in rows:
+            lines = []
+            for line in db.execute("SELECT * FROM lines WHERE ocr_id = ? ORDER BY seq", (row["id"],)).fetchall():
+                words = [
+                    Word(text=w["text"], box=Box(x=w["x"], y=w["y"], w=w["w"], h=w["h"]), conf=w["conf"],
+                         flagged=bool(w["flagged"]))
+                    for w in db.execute("SELECT * FROM words WHERE line_row = ? ORDER BY seq", (line["id"],))
+                ]
+                lines.append(Line(id=line["line_id"], text=line["text"], conf=line["conf"],
+                                  language=line["language"], words=words,
+                                  box=Box(x=line["x"], y=line["y"], w=line["w"], h=line["h"])))
+            pages.append(Page.model_validate({**json.loads(row["meta"]), "lines": lines}))
         return pages
 
     def page_index(self) -> list[tuple[str, str, int]]:

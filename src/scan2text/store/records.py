@@ -97,6 +97,20 @@ class RecordsMixin(StoreBase):
             raise CorrectionError(f"no record {record_id} in this output folder", record_id)
         return states[0]
 
+    def run_documents(self, run_id: int) -> dict[str, list[str]]:
+        """record id -> page ids of the records one run saved last, in document order."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT r.record_id, rp.page_id FROM record_sets s JOIN records r ON r.set_id = s.id "
+                "JOIN record_pages rp ON rp.record_row = r.id WHERE s.run_id = ? "
+                "AND s.id = (SELECT MAX(id) FROM record_sets WHERE run_id = ?) ORDER BY r.seq, rp.seq",
+                (run_id, run_id),
+            ).fetchall()
+        docs: dict[str, list[str]] = {}
+        for record_id, page_id in rows:
+            docs.setdefault(record_id, []).append(page_id)
+        return docs
+
     def record_ids(self) -> list[str]:
         with self._read() as db:
             rows = db.execute(
