@@ -70,10 +70,13 @@ class LanguageHints:
         """Take a finished page's language as its folders' latest, and score the language `tried` on it first
         (the plan's guess, or the language its task took from the page before it); for a page whose script was
         detected, the guess the plan would have made."""
-        given = self.given.pop(page.id, None)
+        self.learn_language(page.id, page.image, page.language, tried)
+
+    def learn_language(self, page_id: str, image: str, language: str, tried: str | None = None) -> None:
+        given = self.given.pop(page_id, None)
         guess = tried if tried is not None else given
         if guess is not None:
-            self.recent.append(guess == page.language)
-        if page.language:
-            for folder in folders(page.image):
-                self.last[folder] = page.language
+            self.recent.append(guess == language)
+        if language:
+            for folder in folders(image):
+                self.last[folder] = language

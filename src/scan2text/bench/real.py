@@ -6,7 +6,8 @@ by up to four sides:
 - `tesseract`: the `tesseract IMAGE - -l LANG` command on the scan file, Tesseract's own page segmentation
   (psm 3), one OpenMP thread; its CPU is the child process's.
 - `auto`: scan2text's page path (`scan2text.pages.process_page`: preprocess, OCR, up/down settle) with
-  `--lang auto` and no folder hint, as a new user's `scan2text run DIR` reads a first page.
+  `--lang auto`, as `scan2text run DIR` reads the folder: its first page has its script detected, the next
+  ones are tried first in the language of the page before (see `scan2text.language_hints`).
 - `fixed`: the same path with the page's language fixed.
 - `ocrmypdf`: `ocrmypdf --rotate-pages --deskew --clean`, its sidecar text, only where the command exists.
 
@@ -35,6 +36,7 @@ from scan2text.bench.quality import IMAGE_SUFFIXES, cpu_seconds, normalize_text,
 from scan2text.diff.metrics import EditCounts, edit_counts
 from scan2text.errors import Scan2TextError
 from scan2text.ingest import PageSource, count_frames
+from scan2text.language_hints import LanguageHints
 from scan2text.ocr.script import SCRIPT_LANG, dominant_script
 from scan2text.pages import process_page
 from scan2text.settings import Settings
@@ -112,13 +114,13 @@ def plain_tesseract(path: Path, lang: str, psm: int | None = None) -> tuple[str,
     return done.stdout, cpu
 
 
-def scan2text_page(path: Path, image: str, settings: Settings) -> tuple[str, float, str]:
+def scan2text_page(path: Path, image: str, settings: Settings, lang_hint: str | None = None) -> tuple[str, float, str]:
     """The page read through `process_page` into a throwaway folder: text, CPU seconds (this process and the
-    Tesseract processes it started), the language it was read in."""
+    Tesseract processes it started), the language it was read in. `lang_hint`: as a run hands it on."""
     source = PageSource(id=Path(image).with_suffix("").name, path=str(path), image=image)
     with tempfile.TemporaryDirectory(prefix="scan2text-bench-") as out:
         before = cpu_seconds()
-        page = process_page(source, Path(out), settings)
+        page = process_page(source, Path(out), settings, lang_hint)
         cpu = cpu_seconds() - before
     return "\n".join(line.text for line in page.lines), cpu, page.language
 
@@ -154,14 +156,14 @@ def _side(gt: str, read: Callable[[], tuple[str, float, str]]) -> SideResult:
 
 
 def bench_real_page(root: Path, page: RealPage, settings: Settings, psm: int | None = None,
-                    ocrmypdf: bool = False) -> RealResult:
+                    ocrmypdf: bool = False, lang_hint: str | None = None) -> RealResult:
     path = root / page.image
     gt = normalize_text((root / page.gt).read_text(encoding="utf-8"))
     auto = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"lang": "auto"})})
     fixed = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"lang": page.lang})})
     sides = {
         PLAIN: _side(gt, lambda: (*plain_tesseract(path, page.lang, psm), page.lang)),
-        AUTO: _side(gt, lambda: scan2text_page(path, page.image, auto)),
+        AUTO: _side(gt, lambda: scan2text_page(path, page.image, auto, lang_hint)),
         FIXED: _side(gt, lambda: scan2text_page(path, page.image, fixed)),
     }
     if ocrmypdf:
@@ -181,9 +183,14 @@ def run_real_bench(
     settings = settings or Settings()
     with_ocrmypdf = shutil.which("ocrmypdf") is not None if ocrmypdf is None else ocrmypdf
     pages = find_pages(root, lang)
+    # 'auto' as a run reads a folder: a page is tried first in the language of the folder's last page
+    hints = LanguageHints()
     results = []
     for i, page in enumerate(pages, 1):
-        results.append(bench_real_page(root, page, settings, psm, with_ocrmypdf))
+        hint = hints.hint(page.image, page.image)
+        results.append(bench_real_page(root, page, settings, psm, with_ocrmypdf, hint))
+        hints.learn_language(page.image, page.image, results[-1].sides[AUTO].language, tried=hint)
+        hints.finished(page.image)
         if progress:
             progress(i, len(pages), results[-1])
     return results

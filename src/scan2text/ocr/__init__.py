@@ -20,6 +20,10 @@ from scan2text.settings import OcrSettings
 
 _SECOND_PASS_MIN_CONF = 75.0
 _SECOND_PASS_MIN_LETTERS = 4
+# Only lines of a typed line's height are re-read (stamps, signatures and notes run taller), the weakest
+# first, up to a budget: on a despatch with stamps the weak lines made a stitched image of half the page.
+_TYPED_HEIGHT = (0.6, 1.6)
+_SECOND_PASS_MAX_LINES = 12
 
 
 class OcrResult(Model):
@@ -121,12 +125,15 @@ def language_mismatch(image: np.ndarray, lang: str, mean_conf: float) -> list[st
 
 
 def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSettings) -> tuple[list[Line], int]:
-    """Re-read low-confidence lines with each other model; keep whichever reading is more confident.
+    """Re-read low-confidence typed lines with each other model; keep whichever reading is more confident.
 
     A Russian page may carry an English source line, an Armenian one a Russian stamp. The weak
     lines are stitched into one image so each extra model costs one Tesseract call, not one per line.
     """
-    weak = [i for i, line in enumerate(lines) if line.conf < settings.second_pass_conf and line.box.h > 8]
+    typical = float(np.median([line.box.h for line in lines]))
+    weak = [i for i, line in enumerate(lines) if line.conf < settings.second_pass_conf and line.box.h > 8
+            and _TYPED_HEIGHT[0] * typical <= line.box.h <= _TYPED_HEIGHT[1] * typical]
+    weak = sorted(sorted(weak, key=lambda i: lines[i].conf)[:_SECOND_PASS_MAX_LINES])
     if not weak:
         return lines, 0
     stitched, slots = stitch(image, [lines[i].box for i in weak], pad=6)
