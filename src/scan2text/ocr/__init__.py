@@ -14,7 +14,14 @@ from scan2text.ocr import tesseract
 from scan2text.ocr.coverage import read_uncovered
 from scan2text.ocr.noise import set_aside_noise
 from scan2text.ocr.restore import restore_lines
-from scan2text.ocr.script import LANG_SCRIPT, SCRIPT_LANG, choose_language, detect_script, script_counts
+from scan2text.ocr.script import (
+    LANG_SCRIPT,
+    SCRIPT_LANG,
+    choose_language,
+    detect_script,
+    script_counts,
+    sure_in,
+)
 from scan2text.ocr.stitch import stitch, words_by_slot
 from scan2text.settings import OcrSettings
 
@@ -94,8 +101,9 @@ def _read_in_language(
         return lang, script, read(lang), "requested"
     if hint is not None and hint in LANG_SCRIPT:
         lines = read(hint)
-        # A wrong model reads a page at 20-55 mean confidence, the right one at 66-95 (measured on our pages).
-        if mean_word_conf(lines) >= settings.hint_accept_conf:
+        # A wrong model reads a page at 20-55 mean confidence, the right one at 66-95 (measured on our pages);
+        # a page with stamps and handwriting reads lower in the right model, but its typed words read surely.
+        if mean_word_conf(lines) >= settings.hint_accept_conf or sure_in(lines, hint) is not None:
             return hint, LANG_SCRIPT[hint], lines, "folder language confirmed"
         found, _ = detect_script(image)
         if found is None or SCRIPT_LANG.get(found) == hint:

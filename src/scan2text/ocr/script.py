@@ -158,21 +158,21 @@ def _scripts_read(image: np.ndarray) -> Counter[str]:
     return _evidence(tesseract.recognize(image, ALL_LANGS, psm=6))
 
 
-def _read_as(sample: np.ndarray, lang: str) -> Counter[str] | None:
-    """The sample read with one model: its letters per script when that model reads enough of it surely as
-    its own script; None otherwise.
+def sure_in(lines: list, lang: str) -> Counter[str] | None:
+    """Letters per script of a reading in `lang`, when that model reads enough of it surely as its own script;
+    None otherwise.
 
     A model reading another script gives weak fragments (a wrong model reads a page at 20-55 mean confidence,
     the right one at 66-95), so a sure reading in one model is positive evidence of its script, at a third of
-    the cost of reading with all three at once.
+    the cost of reading with all three at once. Stamps and handwriting on the page do not weaken it: only the
+    words read surely count, as long as they are a fair share of the words.
     """
-    lines = tesseract.recognize(sample, lang, psm=6)
     words = [w for line in lines for w in line.words if sum(ch.isalpha() for ch in w.text) >= _EVIDENCE_LETTERS]
     sure = [w for w in words if w.conf >= _EVIDENCE_CONF]
     counts = _evidence(lines)
     if not words or len(sure) < _SURE_WORDS * len(words) or not _settled(counts):
         return None
-    return counts if counts.most_common(1)[0][0] == LANG_SCRIPT[lang] else None
+    return counts if counts.most_common(1)[0][0] == LANG_SCRIPT.get(lang) else None
 
 
 def _settled(counts: Counter[str]) -> bool:
@@ -185,13 +185,21 @@ def detect_script(image: np.ndarray, first: str | None = None) -> tuple[str | No
     one model at a time (`first` language, then the others); where no model reads either surely, from the
     letters all models at once read on the band.
     """
-    sample, band = line_sample(image), text_band(image)
     order = sorted(SCRIPT_LANG.values(), key=lambda lang: lang != first)
-    for part in (sample, band):
-        for lang in order if part is not None else ():
-            sure = _read_as(part, lang)
-            if sure is not None:
+    sample = line_sample(image)
+    if sample is not None:
+        hints: Counter[str] = Counter()
+        for lang in order:
+            lines = tesseract.recognize(sample, lang, psm=6)
+            if (sure := sure_in(lines, lang)) is not None:
                 return LANG_SCRIPT[lang], sure
+            hints[lang] = _evidence(lines)[LANG_SCRIPT[lang]]
+        # the band is tried first with the model that read the sample's few sure words in its own script
+        order = sorted(order, key=lambda lang: -hints[lang])
+    band = text_band(image)
+    for lang in order:
+        if (sure := sure_in(tesseract.recognize(band, lang, psm=6), lang)) is not None:
+            return LANG_SCRIPT[lang], sure
     counts = _scripts_read(band)
     return (counts.most_common(1)[0][0] if counts else None), counts
 
