@@ -14,8 +14,8 @@ import pytest
 from scan2text.errors import PreprocessError
 from scan2text.preprocess import borders, preprocess
 from scan2text.preprocess.binarize import background_spread, percentile_u8
-from scan2text.samplegen import degrade, render_page, skew_page, turn_page
 from scan2text.settings import PreprocessSettings
+from scan2text_tools.samplegen import degrade, render_page, skew_page, turn_page
 
 ENG = [
     "TELEGRAM FROM THE MINISTER OF FOREIGN AFFAIRS",

@@ -9,8 +9,8 @@ from pathlib import Path
 import cv2
 import pytest
 
-from scan2text.bench.quality import fold_typography, format_table, quality_bench, run_bench, words_lost
-from scan2text.samplegen import render_page, skew_page, turn_page
+from scan2text_tools.bench.quality import fold_typography, format_table, quality_bench, run_bench, words_lost
+from scan2text_tools.samplegen import render_page, skew_page, turn_page
 
 LINES = [
     "The Government of Armenia has the honour to inform",

@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from scan2text.bench.real import (
+from scan2text.diff.metrics import EditCounts
+from scan2text_tools.bench.real import (
     AUTO,
     FIXED,
     PLAIN,
@@ -20,8 +21,7 @@ from scan2text.bench.real import (
     format_real,
     run_real_bench,
 )
-from scan2text.diff.metrics import EditCounts
-from scan2text.samplegen import render_page
+from scan2text_tools.samplegen import render_page
 
 LINES = [
     "The Government of Armenia has the honour to inform",

@@ -13,8 +13,8 @@ from scan2text.ocr import ocr_page
 from scan2text.ocr.script import script_counts
 from scan2text.preprocess import preprocess
 from scan2text.preprocess.binarize import ink_contrast, to_gray
-from scan2text.samplegen.render import render_page
 from scan2text.settings import OcrSettings, PreprocessSettings
+from scan2text_tools.samplegen.render import render_page
 
 pytestmark = pytest.mark.slow
 

@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from scan2text.samplegen import degrade, gt_lines, page_size, render_page, rotate_bound, skew_page, turn_page
-from scan2text.samplegen.build import gt_name, layout
-from scan2text.samplegen.plan import STACKS
-from scan2text.samplegen.render import MissingGlyphError
-from scan2text.samplegen.texts import doc_lines
+from scan2text_tools.samplegen import degrade, gt_lines, page_size, render_page, rotate_bound, skew_page, turn_page
+from scan2text_tools.samplegen.build import gt_name, layout
+from scan2text_tools.samplegen.plan import STACKS
+from scan2text_tools.samplegen.render import MissingGlyphError
+from scan2text_tools.samplegen.texts import doc_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {"mild": ROOT / "samples", "hard": ROOT / "bench" / "hard"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import cv2
 
-from scan2text.bench.throughput import tesseract_bound, tesseract_list_bound
-from scan2text.samplegen import render_page
+from scan2text_tools.bench.throughput import tesseract_bound, tesseract_list_bound
+from scan2text_tools.samplegen import render_page
 
 
 def test_the_list_bound_gives_each_core_one_list_per_language_covering_every_page(tmp_path):
@@ -30,7 +30,7 @@ def test_the_list_bound_gives_each_core_one_list_per_language_covering_every_pag
 
 
 def test_the_report_prints_each_figure_as_its_median_over_the_rounds():
-    from scan2text.bench.throughput import Round, RunFigures, ThroughputReport, format_report
+    from scan2text_tools.bench.throughput import Round, RunFigures, ThroughputReport, format_report
 
     def round_of(bound: float, run_seconds: float) -> Round:
         return Round(bound_pages_per_min=bound, bound_cpu_seconds=60.0, list_bound_pages_per_min=bound + 1,

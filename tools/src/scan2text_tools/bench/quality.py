@@ -6,10 +6,10 @@ images each with a `<stem>.gt.txt` next to it (language taken from `lang`, defau
 and reads it as a run does (the language guessed from the folder and checked, weak lines re-read, stamps set
 aside). The table gives, per language and degradation level, CER and WER of each side, the share of
 ground-truth words lost, skew error against the truth, orientation right/wrong, and seconds per page for
-preprocessing and OCR. The command line sends a folder without truth.json to `scan2text.bench.real` instead,
+preprocessing and OCR. The command line sends a folder without truth.json to `scan2text_tools.bench.real` instead,
 which judges real pages through a run's page path.
 
-    from scan2text.bench.quality import quality_bench
+    from scan2text_tools.bench.quality import quality_bench
     print(quality_bench(Path("bench/hard")))
 """
 
