@@ -132,12 +132,12 @@ def run(
     if not input_path.exists():
         usage_error(f"{input_path}: input does not exist")
     target = out_dir or Path("outputs") / input_path.resolve().name
-    from flows.api_server import early_api_server
+    from scan2text.flows.api_server import early_api_server
 
     try:
         # Prefect's API server boots on the other core while this process imports Prefect.
         with early_api_server() as api:
-            from flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
+            from scan2text.flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
             from scan2text.progress import for_terminal, reporting
 
             with api.connected(), reporting(for_terminal(quiet)):
