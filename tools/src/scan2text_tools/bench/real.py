@@ -34,6 +34,7 @@ from rich.markup import escape
 from scan2text.diff.metrics import EditCounts, edit_counts
 from scan2text.errors import Scan2TextError
 from scan2text.ingest import PageSource, count_frames
+from scan2text.ocr import engines
 from scan2text.ocr.script import SCRIPT_LANG, dominant_script
 from scan2text.pages import process_page
 from scan2text.settings import Settings
@@ -103,9 +104,8 @@ def _children_cpu() -> float:
 
 def plain_tesseract(path: Path, lang: str, psm: int | None = None) -> tuple[str, float]:
     """The `tesseract` command on the scan file, as a user types it: text and the child's CPU seconds."""
-    cmd = ["tesseract", str(path), "-", "-l", lang] + (["--psm", str(psm)] if psm is not None else [])
     before = _children_cpu()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=_ONE_THREAD)
+    done = engines.run_command(str(path), "-", "-l", lang, *(["--psm", str(psm)] if psm is not None else []))
     cpu = _children_cpu() - before
     if done.returncode != 0:
         raise Scan2TextError(f"plain tesseract failed: {done.stderr.strip()}", str(path))
