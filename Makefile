@@ -1,9 +1,10 @@
 # make run   — install what is missing, then OCR samples/ into outputs/samples/
 # make test  — install what is missing (test tools included), then run the whole suite
+# make test-unit — the quick tier only (no Tesseract, no browser), while working
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev run test lint bench samples docker clean
+.PHONY: install install-dev run test test-unit lint bench samples docker clean
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
@@ -29,6 +30,9 @@ run: install
 test: install-dev
 	$(BIN)/ruff check src flows tools tests bench
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-unit: install-dev
+	$(BIN)/pytest -n 2 --dist loadgroup -m unit
 
 bench: install-dev
 	$(BIN)/scan2text bench quality bench/hard

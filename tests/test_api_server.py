@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from scan2text.flows.api_server import API_URL_ENV, early_api_server
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.xdist_group("e2e")
 def test_the_early_server_answers_and_is_stopped_with_the_run(monkeypatch):

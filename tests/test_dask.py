@@ -13,7 +13,7 @@ import pytest
 from scan2text.outputs import DB_FILE
 from scan2text.store import Store
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("e2e")]
 
 ROOT = Path(__file__).resolve().parent.parent
 

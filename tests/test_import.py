@@ -14,6 +14,8 @@ from scan2text.importer import import_files
 from scan2text.settings import Settings
 from scan2text.store import Store
 
+pytestmark = pytest.mark.unit
+
 NS = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
 
 

@@ -18,6 +18,8 @@ from scan2text.settings import Settings
 from scan2text.store import Store, StoreError
 from scan2text.store import db as store_db
 
+pytestmark = pytest.mark.unit
+
 PAGE = "rus/fund-200/inv-1/file-271/0213"
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import cv2
+import pytest
 
 from scan2text_tools.bench.throughput import tesseract_bound, tesseract_list_bound
 from scan2text_tools.samplegen import render_page
 
 
+@pytest.mark.integration
 def test_the_list_bound_gives_each_core_one_list_per_language_covering_every_page(tmp_path):
     languages = {}
     for n, lang in enumerate(["eng", "rus", "eng", "rus", "eng"]):
@@ -29,6 +31,7 @@ def test_the_list_bound_gives_each_core_one_list_per_language_covering_every_pag
     assert tesseract_bound(tmp_path, languages, workers=2)[1] > 0
 
 
+@pytest.mark.unit
 def test_the_report_prints_each_figure_as_its_median_over_the_rounds():
     from scan2text_tools.bench.throughput import Round, RunFigures, ThroughputReport, format_report
 

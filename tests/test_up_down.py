@@ -16,6 +16,8 @@ from scan2text.settings import OcrSettings, PreprocessSettings
 from scan2text.up_down import settle_up_down
 from scan2text_tools.samplegen import render_page, turn_page
 
+pytestmark = pytest.mark.integration
+
 LINES = {
     "eng": ["The Government of Armenia has the honour to inform you", "that the troops crossed the border."],
     "rus": ["Правительство Армении имеет честь сообщить, что в ночь", "войска противника перешли границу."],
