@@ -22,7 +22,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -73,23 +72,21 @@ def tiny_image() -> np.ndarray:
 
 
 def fixed_costs(repeat: int) -> dict[str, dict[str, float]]:
-    import tesserocr
-
     tiny = tiny_image()
     out: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         png = Path(tmp) / "tiny.png"
         Image.fromarray(tiny).save(png)
-        start = measure(lambda: subprocess.run(["tesseract", "--version"], capture_output=True, check=True), repeat)
+        start = measure(lambda: engines.run_command("--version").check_returncode(), repeat)
         out["process start (tesseract --version)"] = {"wall": start[0], "cpu": start[1]}
         py, tr = engines.PytesseractEngine(), engines.TesserocrEngine()
         for lang in LANGS:
-            cmd = ["tesseract", str(png), "-", "-l", lang, "--psm", "4", "--oem", "1", "tsv"]
-            cli = measure(lambda cmd=cmd: subprocess.run(cmd, capture_output=True, check=True), repeat)
+            cmd = [str(png), "-", "-l", lang, "--psm", "4", "--oem", "1", "tsv"]
+            cli = measure(lambda cmd=cmd: engines.run_command(*cmd).check_returncode(), repeat)
             pyt = measure(lambda lang=lang: py.words(tiny, lang, 4, 1), repeat)
 
             def init(lang: str = lang) -> None:
-                tesserocr.PyTessBaseAPI(path=tr.tessdata, lang=lang, oem=1).End()
+                tr.new_api(lang, 1).End()
 
             loadm = measure(init, repeat)
             tr.words(tiny, lang, 4, 1)  # loads the model into this thread's cache

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from scan2text.bench.quality import load_pages, normalize_text
 from scan2text.ingest import PageSource, load_image
 from scan2text.ocr import ocr_page, tesseract
 from scan2text.preprocess import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
+from scan2text_tools.bench.quality import load_pages, normalize_text
 
 ALL = "eng+rus+hye"
 

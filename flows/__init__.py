@@ -1,0 +1,1 @@
+"""The Prefect flow and the run's early API server, installed as `scan2text.flows`."""

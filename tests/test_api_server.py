@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from scan2text.flows.api_server import API_URL_ENV, early_api_server
 
-from flows.api_server import API_URL_ENV, early_api_server
+pytestmark = pytest.mark.integration
 
 
 @pytest.mark.xdist_group("e2e")
@@ -39,7 +40,7 @@ def test_the_server_does_not_outlive_a_killed_run(tmp_path):
     import psutil
 
     script = (
-        "from flows.api_server import early_api_server\n"
+        "from scan2text.flows.api_server import early_api_server\n"
         "import time\n"
         "with early_api_server() as api:\n"
         "    print(api.server.process.pid, flush=True)\n"

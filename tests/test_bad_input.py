@@ -60,6 +60,7 @@ CORPUS = {
 }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_bad_file_is_reported_with_stage_and_reason(tmp_path, name):
     make, stage, reason = CORPUS[name]
@@ -75,6 +76,7 @@ def test_bad_file_is_reported_with_stage_and_reason(tmp_path, name):
     assert reason in outcome.error.reason
 
 
+@pytest.mark.integration
 def test_wrong_language_keeps_the_text_but_flags_the_page(tmp_path):
     typed_page().save(tmp_path / "english.png")
     (source,) = discover(tmp_path)
@@ -84,6 +86,7 @@ def test_wrong_language_keeps_the_text_but_flags_the_page(tmp_path):
     assert "looks Latin" in outcome.error.reason and "--lang eng" in outcome.error.reason
 
 
+@pytest.mark.integration
 def test_good_page_beside_the_corpus_still_reads(tmp_path):
     typed_page().save(tmp_path / "good.png")
     (source,) = discover(tmp_path)

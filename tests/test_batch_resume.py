@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from scan2text.batch import plan_batch, run_pages
 from scan2text.settings import Settings
+
+pytestmark = pytest.mark.integration
 
 PAGE = "eng/fund-200/inv-1/file-271/0213.png"
 

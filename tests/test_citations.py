@@ -17,6 +17,8 @@ from scan2text.extract.tolerant import FLAG_BELOW
 from scan2text.grammar import GrammarError, load_grammar
 from scan2text.models import CitedSource
 
+pytestmark = pytest.mark.unit
+
 CSHAA = "Central State Historical Archive of Armenia"
 
 # text, expected (archive, fund, inventory, file, sheets, first, last, verso, form) per source

@@ -12,7 +12,7 @@ import pytest
 
 from scan2text.store.run_folder import RunFolder
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("e2e")]
 
 ROOT = Path(__file__).resolve().parent.parent
 

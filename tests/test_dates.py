@@ -13,6 +13,8 @@ from scan2text.extract.headers import damaged_date_line, date_line
 from scan2text.extract.tolerant import FLAG_BELOW
 from scan2text.grammar import default_grammar
 
+pytestmark = pytest.mark.unit
+
 CLEAN_CASES = [
     # text, iso, date_text
     ("May 3, 1920", "1920-05-03", "May 3, 1920"),

@@ -21,6 +21,8 @@ from scan2text.diff.batch import compare
 from scan2text.diff.metrics import cer, wer
 from scan2text.diff.sources import GroundTruthSource, PageXmlSource, RunFolderSource
 
+pytestmark = pytest.mark.unit
+
 TOLERANCE = 0.001  # 0.1 percentage points
 
 

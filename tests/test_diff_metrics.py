@@ -13,6 +13,8 @@ from scan2text.diff.classify import classify_edit, classify_substitution
 from scan2text.diff.metrics import EditCounts, TextOptions, cer, edit_counts, graphemes, tokens, wer
 from scan2text.diff.sources import SourceLine
 
+pytestmark = pytest.mark.unit
+
 
 def _lines(*texts: str) -> list[SourceLine]:
     return [SourceLine(text=t) for t in texts]

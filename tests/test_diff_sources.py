@@ -22,6 +22,8 @@ from scan2text.diff.sources import (
 )
 from scan2text.models import Box, Line, Page, Record, RecordPage
 
+pytestmark = pytest.mark.unit
+
 LINE_H = 30
 
 

@@ -70,6 +70,7 @@ def assert_same_reading(a: list[Line], b: list[Line], px: int = 2) -> None:
             assert abs(wa.conf - wb.conf) <= 1.0, (wa, wb)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(("lang", "psm"), [("eng+rus", 4), ("eng", 6)])
 def test_both_engines_read_the_same_lines_words_and_boxes(page, engines, lang, psm):
     ours = read(engines["pytesseract"], page, lang, psm)
@@ -79,6 +80,7 @@ def test_both_engines_read_the_same_lines_words_and_boxes(page, engines, lang, p
     assert_same_reading(ours, theirs)
 
 
+@pytest.mark.integration
 def test_orientation_agrees_on_a_turned_page(engines):
     image = np.ascontiguousarray(np.rot90(render(PAGE[:2] + PAGE[3:] * 2)))  # turned a quarter anticlockwise
     found = {name: engine.osd(image) for name, engine in engines.items()}
@@ -86,6 +88,7 @@ def test_orientation_agrees_on_a_turned_page(engines):
     assert found["tesserocr"].rotate == 90 and found["tesserocr"].script == "Latin"
 
 
+@pytest.mark.integration
 def test_blank_page_reads_as_nothing_and_osd_refuses_it(engines):
     blank = np.full((200, 400), 255, dtype=np.uint8)
     for engine in engines.values():
@@ -94,6 +97,7 @@ def test_blank_page_reads_as_nothing_and_osd_refuses_it(engines):
             engine.osd(blank)
 
 
+@pytest.mark.integration
 def test_threads_each_get_their_own_api_and_read_like_one_thread(page, engines):
     engine = engines["tesserocr"]
     other = render(PAGE[::-1])
@@ -104,6 +108,7 @@ def test_threads_each_get_their_own_api_and_read_like_one_thread(page, engines):
         assert got == want
 
 
+@pytest.mark.integration
 def test_environment_picks_the_engine_and_recognize_uses_it(page, monkeypatch, restore_engine):
     monkeypatch.setenv(ENGINE_ENV, "tesserocr")
     tesseract._engine = None
@@ -115,17 +120,20 @@ def test_environment_picks_the_engine_and_recognize_uses_it(page, monkeypatch, r
     assert tesseract.recognize(page, "eng+rus") == lines
 
 
+@pytest.mark.unit
 def test_unknown_engine_is_refused_by_name(restore_engine):
     with pytest.raises(EngineUnavailableError, match=r"'tesserac'.*pytesseract, tesserocr"):
         tesseract.use_engine("tesserac")
 
 
+@pytest.mark.unit
 def test_missing_tesserocr_names_the_extra_to_install(monkeypatch, restore_engine):
     monkeypatch.setitem(sys.modules, "tesserocr", None)  # what `import tesserocr` sees when it is not installed
     with pytest.raises(EngineUnavailableError, match=r"pip install scan2text\[tesserocr\]"):
         tesseract.use_engine("tesserocr")
 
 
+@pytest.mark.integration
 def test_a_run_reads_with_the_engine_its_settings_name(samples_dir, tmp_path, monkeypatch, restore_engine):
     monkeypatch.delenv(ENGINE_ENV, raising=False)
     tesseract._engine = None
@@ -141,6 +149,7 @@ def test_a_run_reads_with_the_engine_its_settings_name(samples_dir, tmp_path, mo
     assert texts["tesserocr"] == texts["pytesseract"]
 
 
+@pytest.mark.unit
 def test_changing_the_engine_keeps_finished_pages_finished():
     # Both engines read the same words, so a page read by one is not read again by the other.
     assert cache_key("ab" * 32, 0, Settings.model_validate({"ocr": {"engine": "tesserocr"}})) == cache_key(
@@ -149,6 +158,7 @@ def test_changing_the_engine_keeps_finished_pages_finished():
     assert cache_key("ab" * 32, 0, Settings.model_validate({"ocr": {"psm": 6}})) != cache_key("ab" * 32, 0, Settings())
 
 
+@pytest.mark.unit
 def test_the_cli_refuses_an_engine_that_cannot_run_before_reading_anything(
     samples_dir, tmp_path, monkeypatch, restore_engine
 ):

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from scan2text.evaluate import FIELDS, evaluate, format_table, ground_truth_pages
 from scan2text.extract import build_records
 from scan2text.models import CitedSource, Record, RecordPage
+from scan2text_tools.evaluate import FIELDS, evaluate, format_table, ground_truth_pages
+
+pytestmark = pytest.mark.unit
 
 CSHAA = "Central State Historical Archive of Armenia"
 

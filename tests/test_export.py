@@ -17,6 +17,8 @@ from scan2text.export import ExportError, export
 from scan2text.models import CitedSource, PreprocessReport
 from scan2text.store.run_folder import NotARunFolder, RunFolder
 
+pytestmark = pytest.mark.unit
+
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 PAGE_NS = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
 ALTO_NS = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}

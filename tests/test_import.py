@@ -15,6 +15,8 @@ from scan2text.settings import Settings
 from scan2text.store import Store
 from scan2text.store.run_folder import NotARunFolder, RunFolder
 
+pytestmark = pytest.mark.unit
+
 NS = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
 
 

@@ -13,6 +13,8 @@ from PIL import Image
 from scan2text.errors import InputError
 from scan2text.ingest import discover, load_image, sheet_from_path
 
+pytestmark = pytest.mark.unit
+
 
 def _page(path: Path, size: tuple[int, int] = (200, 120), value: int = 255) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)

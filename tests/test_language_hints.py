@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from scan2text.batch import MAX_PAGES_PER_TASK, PageOutcome, plan_batch, run_pages
 from scan2text.ingest import discover
 from scan2text.language_hints import LanguageHints
@@ -15,6 +17,7 @@ def page(page_id: str, image: str, language: str) -> Page:
     return Page(id=page_id, image=image, width=10, height=10, language=language)
 
 
+@pytest.mark.unit
 def test_a_folder_language_is_offered_to_the_folders_next_pages_and_its_neighbours():
     hints = LanguageHints()
     assert hints.hint("a1", "rus/file-1/0001.png") is None  # nothing read yet: detect
@@ -24,6 +27,7 @@ def test_a_folder_language_is_offered_to_the_folders_next_pages_and_its_neighbou
     assert hints.hint("c1", "hye/file-1/0001.png") is None  # another branch is no evidence
 
 
+@pytest.mark.unit
 def test_guesses_stop_when_they_keep_failing_and_resume_when_they_hold():
     hints = LanguageHints()
     languages = ["eng", "rus", "hye"] * 3  # a flat folder whose language changes every page
@@ -37,6 +41,7 @@ def test_guesses_stop_when_they_keep_failing_and_resume_when_they_hold():
     assert hints.hint("last", "last.png") == "rus"
 
 
+@pytest.mark.unit
 def test_a_page_waits_while_a_page_of_its_folder_is_telling_the_language():
     hints = LanguageHints()
     assert hints.hint("a1", "rus/file-1/0001.png") is None  # started: its script will be detected
@@ -48,6 +53,7 @@ def test_a_page_waits_while_a_page_of_its_folder_is_telling_the_language():
     assert not hints.waiting("rus/file-1/0002.png")  # now it has a language to try
 
 
+@pytest.mark.unit
 def test_a_failed_page_stops_holding_its_folder_back():
     hints = LanguageHints()
     hints.hint("a1", "rus/file-1/0001.png")
@@ -63,6 +69,7 @@ def language_folders(root, pages: int) -> None:
             path.write_bytes(f"{lang}{n}".encode())  # discovery only lists and hashes the files
 
 
+@pytest.mark.integration
 def test_the_batch_starts_each_folders_first_page_before_more_pages_that_would_detect(tmp_path):
     # Three language folders of three pages, two workers: a task takes a folder's first page and the pages
     # that follow it in the same folder (they learn its language from it); the folder's other pages wait for
@@ -82,6 +89,7 @@ def test_the_batch_starts_each_folders_first_page_before_more_pages_that_would_d
     assert [(src.image, hint) for src, hint in nxt] == [("eng/file-1/0002.png", "eng")]
 
 
+@pytest.mark.integration
 def test_a_held_page_goes_when_a_worker_would_idle(tmp_path):
     language_folders(tmp_path / "in", 3)
     plan = plan_batch(tmp_path / "in", tmp_path / "out", Settings())
@@ -91,6 +99,7 @@ def test_a_held_page_goes_when_a_worker_would_idle(tmp_path):
     assert [src.image for src, _ in plan.take(running=1, workers=2)] == ["eng/file-1/0002.png"]
 
 
+@pytest.mark.integration
 def test_tasks_hold_several_pages_then_shrink_towards_the_end_of_the_batch(tmp_path):
     root = tmp_path / "in"
     for n in range(40):
@@ -105,6 +114,7 @@ def test_tasks_hold_several_pages_then_shrink_towards_the_end_of_the_batch(tmp_p
     assert sizes == sorted(sizes, reverse=True)
 
 
+@pytest.mark.unit
 def test_a_guess_passed_on_inside_a_task_is_scored():
     hints = LanguageHints()
     for n in range(4):  # guesses passed from page to page, each wrong
@@ -112,6 +122,7 @@ def test_a_guess_passed_on_inside_a_task_is_scored():
     assert not hints.paying()
 
 
+@pytest.mark.integration
 def test_with_a_fixed_language_pages_go_in_order(tmp_path):
     root = tmp_path / "in"
     for name in ("a/1.png", "a/2.png", "b/1.png"):
@@ -126,6 +137,7 @@ def test_with_a_fixed_language_pages_go_in_order(tmp_path):
     assert not plan.chaining()
 
 
+@pytest.mark.integration
 def test_a_task_passes_its_first_pages_language_on_to_the_next_page_of_the_folder(tmp_path, samples_dir):
     folder = tmp_path / "in" / "rus" / "file-1"
     folder.mkdir(parents=True)
@@ -138,6 +150,7 @@ def test_a_task_passes_its_first_pages_language_on_to_the_next_page_of_the_folde
     assert outcomes[1].page.language_basis == "folder language confirmed" and outcomes[1].tried == "rus"
 
 
+@pytest.mark.integration
 def test_a_task_tries_the_language_its_last_page_found_over_the_plans_stale_guess(tmp_path, samples_dir):
     # The plan guessed English from pages read earlier; the task's first page shows the folder is Russian now.
     folder = tmp_path / "in" / "mixed"

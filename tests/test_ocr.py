@@ -32,6 +32,7 @@ def render(lines: list[tuple[str, str]], width: int = 1700) -> np.ndarray:
     return np.asarray(img)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("lang", ["eng", "rus", "hye"])
 def test_auto_picks_the_model_of_the_page_script(lang):
     font = ARMENIAN if lang == "hye" else MONO
@@ -43,6 +44,7 @@ def test_auto_picks_the_model_of_the_page_script(lang):
     assert all(ln.language == lang for ln in result.lines)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(("lang", "hint"), [("rus", "eng"), ("hye", "rus"), ("eng", "hye")])
 def test_a_wrong_folder_language_is_caught_and_the_page_read_in_its_own(lang, hint):
     font = ARMENIAN if lang == "hye" else MONO
@@ -53,6 +55,7 @@ def test_a_wrong_folder_language_is_caught_and_the_page_read_in_its_own(lang, hi
     assert [ln.text for ln in result.lines] == [ln.text for ln in unhinted.lines]
 
 
+@pytest.mark.integration
 def test_a_right_folder_language_reads_the_page_as_detection_would():
     image = render([(t, MONO) for t in TEXTS["rus"]])
     hinted = ocr_page(image, OcrSettings(lang="auto"), hint="rus")
@@ -61,6 +64,7 @@ def test_a_right_folder_language_reads_the_page_as_detection_would():
     assert [ln.text for ln in hinted.lines] == [ln.text for ln in detected.lines]
 
 
+@pytest.mark.integration
 def test_lines_keep_words_boxes_and_confidences():
     image = render([(t, MONO) for t in TEXTS["eng"]])
     result = ocr_page(image, OcrSettings(lang="eng"))
@@ -73,6 +77,7 @@ def test_lines_keep_words_boxes_and_confidences():
     assert [ln.id for ln in result.lines] == ["l0001", "l0002", "l0003"]
 
 
+@pytest.mark.integration
 def test_low_confidence_words_are_flagged():
     image = render([(t, MONO) for t in TEXTS["eng"]])
     strict = ocr_page(image, OcrSettings(lang="eng", low_conf=101))
@@ -81,6 +86,7 @@ def test_low_confidence_words_are_flagged():
     assert not any(w.flagged for ln in lenient.lines for w in ln.words)
 
 
+@pytest.mark.integration
 def test_mixed_page_rereads_the_foreign_line_with_its_own_model():
     lines = [(t, MONO) for t in TEXTS["rus"]] + [("Вторая строка документа", MONO)] + [
         ("Source: Russian State Military Archive, Fund 109", MONO)
@@ -93,6 +99,7 @@ def test_mixed_page_rereads_the_foreign_line_with_its_own_model():
     assert result.second_pass_lines >= 1
 
 
+@pytest.mark.integration
 def test_script_detection_counts_characters():
     assert dominant_script("Фонд 200, опись 1") == "Cyrillic"
     assert dominant_script("Fund 200, ф.") == "Latin"
@@ -101,6 +108,7 @@ def test_script_detection_counts_characters():
     assert script == "Armenian" and counts["Armenian"] > 20
 
 
+@pytest.mark.unit
 def test_stamp_and_scribble_fragments_are_set_aside_but_typed_lines_stay():
     from scan2text.models import Box, Line, Word
     from scan2text.ocr.noise import set_aside_noise
@@ -118,6 +126,7 @@ def test_stamp_and_scribble_fragments_are_set_aside_but_typed_lines_stay():
     assert aside == [stamp, scribble]
 
 
+@pytest.mark.unit
 def test_unsure_notes_in_the_margins_are_cut_from_typed_lines_and_kept_aside():
     from scan2text.models import Box, Line, Word
     from scan2text.ocr.noise import set_aside_noise
@@ -142,6 +151,7 @@ def test_unsure_notes_in_the_margins_are_cut_from_typed_lines_and_kept_aside():
     assert set_aside_noise([noted, alone], max_conf=50.0) == ([noted, alone], [])
 
 
+@pytest.mark.unit
 def test_the_script_band_cuts_between_lines_not_through_them():
     page = render([(TEXTS["eng"][n % 3], MONO) for n in range(12)])
     for rows in (200, 250, 300, 360):
@@ -151,6 +161,7 @@ def test_the_script_band_cuts_between_lines_not_through_them():
         assert ink_per_row[0] <= 8 and ink_per_row[-1] <= 8, rows  # its first and last rows lie in line gaps
 
 
+@pytest.mark.integration
 def test_the_first_look_at_the_script_reads_typed_lines_and_leaves_a_stamp_out():
     page = render([(TEXTS["hye"][n % 3], ARMENIAN) for n in range(9)]).copy()
     page[380:680, 100:400] = 0  # a solid stamp over the middle lines, where the sample is taken from
@@ -164,6 +175,7 @@ def test_the_first_look_at_the_script_reads_typed_lines_and_leaves_a_stamp_out()
     assert script == "Armenian" and counts["Armenian"] >= 20
 
 
+@pytest.mark.unit
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 60), st.integers(1, 80), st.lists(st.tuples(st.integers(0, 59), st.integers(1, 20)), max_size=8),
        st.integers(0, 2**32 - 1))

@@ -14,7 +14,7 @@ import pytest
 
 from scan2text.models import Record
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("e2e")]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -58,7 +58,7 @@ def test_run_succeeds_and_writes_every_page(sample_run, truth):
 
 
 def test_every_truth_document_is_found_with_its_fields(sample_run, truth):
-    from scan2text.evaluate import evaluate, format_table
+    from scan2text_tools.evaluate import evaluate, format_table
 
     out, _, _ = sample_run
     records = _records(out)

@@ -14,8 +14,8 @@ import pytest
 from scan2text.errors import PreprocessError
 from scan2text.preprocess import borders, preprocess
 from scan2text.preprocess.binarize import background_spread, percentile_u8
-from scan2text.samplegen import degrade, render_page, skew_page, turn_page
 from scan2text.settings import PreprocessSettings
+from scan2text_tools.samplegen import degrade, render_page, skew_page, turn_page
 
 ENG = [
     "TELEGRAM FROM THE MINISTER OF FOREIGN AFFAIRS",
@@ -68,18 +68,21 @@ def scanned(eng_page: np.ndarray) -> tuple[np.ndarray, float]:
 # --- deskew ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("angle", [-9.6, -4.35, -0.6, 0.25, 2.8, 7.9])
 def test_deskew_finds_the_angle_within_a_tenth_of_a_degree(eng_page: np.ndarray, angle: float) -> None:
     _, report = preprocess(skew_page(eng_page, angle), NO_OCR)
     assert report.skew_angle == pytest.approx(angle, abs=0.1)
 
 
+@pytest.mark.unit
 def test_deskew_on_a_degraded_scan_with_a_dark_border(scanned: tuple[np.ndarray, float]) -> None:
     scan, skew = scanned
     _, report = preprocess(scan, NO_OCR)
     assert report.skew_angle == pytest.approx(skew, abs=0.1)
 
 
+@pytest.mark.unit
 def test_deskew_on_a_short_page_with_a_signature_and_a_stamp() -> None:
     img = page(ENG[2:5], "eng", height_in=3.0)
     rng = np.random.default_rng(5)
@@ -95,6 +98,7 @@ def test_deskew_on_a_short_page_with_a_signature_and_a_stamp() -> None:
 # --- orientation ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(("lang", "rotation"), [("eng", 180), ("rus", 180), ("hye", 180), ("eng", 90), ("rus", 270)])
 def test_turned_pages_are_turned_upright(lang: str, rotation: int) -> None:
     lines = {"eng": ENG, "rus": RUS, "hye": HYE}[lang]
@@ -104,6 +108,7 @@ def test_turned_pages_are_turned_upright(lang: str, rotation: int) -> None:
     assert report.skew_angle == pytest.approx(1.5, abs=0.1)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("lang", ["eng", "rus", "hye"])
 def test_upright_pages_stay_upright_in_every_language(lang: str) -> None:
     lines = {"eng": ENG, "rus": RUS, "hye": HYE}[lang]
@@ -111,6 +116,7 @@ def test_upright_pages_stay_upright_in_every_language(lang: str) -> None:
     assert report.orientation.angle == 0
 
 
+@pytest.mark.integration
 def test_upright_armenian_page_is_not_turned_when_read_without_a_language_hint() -> None:
     # three lines: too few for the layout test, so the reading decides, with all three languages
     _, report = preprocess(page(HYE[2:5], "hye", height_in=2.0), PreprocessSettings(), None)
@@ -118,6 +124,7 @@ def test_upright_armenian_page_is_not_turned_when_read_without_a_language_hint()
     assert report.orientation.method == "reading"
 
 
+@pytest.mark.integration
 def test_upright_low_resolution_latin_page_is_not_turned() -> None:
     low = page(ENG[2:6], "eng", dpi=100, height_in=2.5)  # x-height ~6 px, where OSD guesses 180°
     _, report = preprocess(low, PreprocessSettings(), "eng")
@@ -127,6 +134,7 @@ def test_upright_low_resolution_latin_page_is_not_turned() -> None:
 # --- borders, specks ------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_dark_scan_bed_border_is_removed(scanned: tuple[np.ndarray, float]) -> None:
     scan, _ = scanned
     sides = [scan[:6], scan[-6:], scan[:, :6], scan[:, -6:]]
@@ -138,6 +146,7 @@ def test_dark_scan_bed_border_is_removed(scanned: tuple[np.ndarray, float]) -> N
     assert any(step.startswith("borders") for step in report.steps)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("flatten", [True, False])
 def test_punch_holes_are_removed(eng_page: np.ndarray, flatten: bool) -> None:
     img = eng_page.copy()
@@ -153,6 +162,7 @@ def test_punch_holes_are_removed(eng_page: np.ndarray, flatten: bool) -> None:
         assert not ((np.abs(ox - x) < 20) & (np.abs(oy - y) < 20)).any()
 
 
+@pytest.mark.unit
 def test_punctuation_survives_while_isolated_specks_go() -> None:
     line = ["No. 5, a.b. c; d: e, f. « № 24 » Երևան։ ա, բ։"]
     img = render_page(line, "hye", dpi=200, seed=1, top_in=0.8, left_in=0.8, height_in=2.5)
@@ -176,6 +186,7 @@ def test_punctuation_survives_while_isolated_specks_go() -> None:
         assert any("despeckle: " in s for s in report.steps)
 
 
+@pytest.mark.unit
 def test_scan_bed_traced_from_the_edges_is_the_bed_of_the_whole_page_labelling(monkeypatch) -> None:
     page = np.full((600, 400), 220, np.uint8)
     page[:, :40] = 20  # a bed border down the left side
@@ -190,6 +201,7 @@ def test_scan_bed_traced_from_the_edges_is_the_bed_of_the_whole_page_labelling(m
     assert traced[300, 10] and traced[590, 300] and not traced[2, 70] and not traced[310, 230]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("xheight", [20.0, 10.0])  # examined at half size, and at full size
 def test_specks_painted_box_by_box_are_the_specks_of_the_whole_label_image(monkeypatch, xheight: float) -> None:
     # Odd page sizes and specks in the last row and column: the half-size mask is scaled back with them.
@@ -208,6 +220,7 @@ def test_specks_painted_box_by_box_are_the_specks_of_the_whole_label_image(monke
     assert one_by_one[400, 302] == one_by_one[400, 152] == 255
 
 
+@pytest.mark.unit
 def test_despeckle_keeps_every_dot_on_a_text_line_and_takes_the_dust_away_from_it() -> None:
     # A faint typewriter's "p" and "g" lose their tails into separate specks just below the letter: taking
     # them turned "paragraphs" into "neragranhs" on real pages. Dust far from the text still goes.
@@ -226,6 +239,7 @@ def test_despeckle_keeps_every_dot_on_a_text_line_and_takes_the_dust_away_from_i
 # --- scale, geometry ------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_type_is_resized_only_out_of_tesseracts_reach() -> None:
     # FreeMono's x-height is ~0.42 em: 12 pt is ~10.5 px at 150 DPI, ~21 px at 300, ~42 px at 600
     settings = PreprocessSettings(orientation=False, target_xheight=24, min_xheight=12, max_upscale=None)
@@ -237,6 +251,7 @@ def test_type_is_resized_only_out_of_tesseracts_reach() -> None:
     assert 42 * large.scale == pytest.approx(24, rel=0.15)  # large type costs pixels and reads no better
 
 
+@pytest.mark.unit
 def test_small_type_is_enlarged_at_most_max_upscale() -> None:
     settings = PreprocessSettings(orientation=False, min_xheight=24, max_upscale=1.5)
     _, small = preprocess(page(ENG, "eng", dpi=150), settings)  # x-height ~10.5 px: 24 would need x2.3
@@ -268,6 +283,7 @@ def _scan_point(x: float, y: float, shape: tuple[int, ...], skew: float, rotatio
     return np.array([px, py])
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("rotation", "skew"), [(0, -2.7), (90, 4.1)])
 def test_to_original_maps_cleaned_pixels_back_to_the_scan(eng_page: np.ndarray, rotation: int, skew: float) -> None:
     marked = eng_page.copy()
@@ -288,6 +304,7 @@ def test_to_original_maps_cleaned_pixels_back_to_the_scan(eng_page: np.ndarray, 
 # --- switches, input ------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_switched_off_steps_do_not_run(eng_page: np.ndarray) -> None:
     scan = turn_page(skew_page(eng_page, 3.0), 180)
     off = PreprocessSettings(orientation=False, deskew=False, remove_borders=False, rescale=False,
@@ -303,6 +320,7 @@ def test_switched_off_steps_do_not_run(eng_page: np.ndarray) -> None:
     assert report.skew_angle == 0.0 and not any(s.startswith("deskew") for s in report.steps)
 
 
+@pytest.mark.unit
 def test_colour_input_and_errors(eng_page: np.ndarray) -> None:
     bgr = cv2.cvtColor(eng_page, cv2.COLOR_GRAY2BGR)
     cleaned, report = preprocess(bgr, NO_OCR)
@@ -314,6 +332,7 @@ def test_colour_input_and_errors(eng_page: np.ndarray) -> None:
     assert blank.shape == (300, 200) and report.skew_angle == 0.0
 
 
+@pytest.mark.unit
 def test_broken_strokes_of_a_low_resolution_scan_are_not_taken_for_the_x_height() -> None:
     from scan2text.preprocess.scale import height_floor, xheight
 
@@ -325,6 +344,7 @@ def test_broken_strokes_of_a_low_resolution_scan_are_not_taken_for_the_x_height(
     assert height_floor(24.0) < 0.58
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("q", [0, 10, 50, 90, 99.9, 100])
 def test_histogram_percentile_matches_numpy(q: float) -> None:
     rng = np.random.default_rng(2)
@@ -333,6 +353,7 @@ def test_histogram_percentile_matches_numpy(q: float) -> None:
         assert percentile_u8(values, q) == pytest.approx(float(np.percentile(values, q)), abs=1e-9)
 
 
+@pytest.mark.integration
 def test_only_a_page_with_uneven_paper_is_flattened(eng_page: np.ndarray) -> None:
     # An evenly lit scan reads better as it is (the black-hat hollows out small or blurred type); stains and
     # uneven light are what the flattening is for.
@@ -344,6 +365,7 @@ def test_only_a_page_with_uneven_paper_is_flattened(eng_page: np.ndarray) -> Non
     assert any(step.startswith("background: flattened") for step in flat.steps), flat.steps
 
 
+@pytest.mark.unit
 def test_background_spread_measures_light_not_letters(eng_page: np.ndarray) -> None:
     ramp = np.linspace(0.65, 1.0, eng_page.shape[1], dtype=np.float32)[None, :]  # light falling off across the page
     lit = (eng_page.astype(np.float32) * ramp).astype(np.uint8)

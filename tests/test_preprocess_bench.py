@@ -9,8 +9,8 @@ from pathlib import Path
 import cv2
 import pytest
 
-from scan2text.bench.quality import fold_typography, format_table, quality_bench, run_bench, words_lost
-from scan2text.samplegen import render_page, skew_page, turn_page
+from scan2text_tools.bench.quality import fold_typography, format_table, quality_bench, run_bench, words_lost
+from scan2text_tools.samplegen import render_page, skew_page, turn_page
 
 LINES = [
     "The Government of Armenia has the honour to inform",
@@ -32,6 +32,7 @@ def sample_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.integration
 def test_bench_on_a_sample_set_scores_skew_orientation_and_text(sample_set: Path) -> None:
     results = run_bench(sample_set)
     [r] = results
@@ -43,6 +44,7 @@ def test_bench_on_a_sample_set_scores_skew_orientation_and_text(sample_set: Path
     assert "1/1" in table
 
 
+@pytest.mark.integration
 def test_bench_on_a_plain_folder_of_images_with_gt_files(tmp_path: Path) -> None:
     upright = render_page(LINES, "eng", dpi=200, seed=4, top_in=0.5, left_in=0.6, height_in=1.6)
     cv2.imwrite(str(tmp_path / "p1.png"), upright)
@@ -54,6 +56,7 @@ def test_bench_on_a_plain_folder_of_images_with_gt_files(tmp_path: Path) -> None
     assert cer < 3.0
 
 
+@pytest.mark.unit
 def test_words_lost_and_typographic_folding() -> None:
     assert words_lost("one two two three", "one two three") == pytest.approx(0.25)
     assert fold_typography("1918–1923 … «да» ։") == '1918-1923 ... "да" :'

@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from scan2text.bench.real import (
+from scan2text.diff.metrics import EditCounts
+from scan2text_tools.bench.real import (
     AUTO,
     FIXED,
     PLAIN,
@@ -20,8 +21,7 @@ from scan2text.bench.real import (
     format_real,
     run_real_bench,
 )
-from scan2text.diff.metrics import EditCounts
-from scan2text.samplegen import render_page
+from scan2text_tools.samplegen import render_page
 
 LINES = [
     "The Government of Armenia has the honour to inform",
@@ -41,6 +41,7 @@ def _result(image: str, plain: float, auto: float, fixed: float) -> RealResult:
                       sides={PLAIN: _side(plain), AUTO: _side(auto, cpu=3.0), FIXED: _side(fixed, cpu=2.0)})
 
 
+@pytest.mark.unit
 def test_a_page_is_marked_where_scan2text_loses_more_than_half_a_point_more() -> None:
     even = _result("a.jpg", plain=0.100, auto=0.104, fixed=0.090)  # within half a point: not worse
     worse = _result("b.jpg", plain=0.020, auto=0.020, fixed=0.040)
@@ -57,6 +58,7 @@ def test_a_page_is_marked_where_scan2text_loses_more_than_half_a_point_more() ->
     assert summary["scan2text fixed"].split()[2:6] == ["6.50", "5.00", "4.00", "2.00"]
     assert summary["scan2text fixed"].endswith("a.jpg (9.00, 5.00)")
 
+@pytest.mark.unit
 def test_pages_take_their_language_from_the_script_of_their_truth(tmp_path: Path) -> None:
     blank = np.full((40, 60), 255, np.uint8)
     for sub, stem, text in [("a", "en", "the troops crossed"), ("a/b", "ru", "войска перешли"),
@@ -70,7 +72,7 @@ def test_pages_take_their_language_from_the_script_of_their_truth(tmp_path: Path
     assert {p.lang for p in find_pages(tmp_path, lang="rus")} == {"rus"}
 
 
-@pytest.mark.slow
+@pytest.mark.integration
 def test_bench_reads_each_page_by_every_side(tmp_path: Path) -> None:
     for stem, seed, truth in [("p1", 4, LINES), ("p2", 5, [*LINES, MISSING])]:
         page = render_page(LINES, "eng", dpi=200, seed=seed, top_in=0.5, left_in=0.6, height_in=1.6)

@@ -13,10 +13,8 @@ from scan2text.ocr import ocr_page
 from scan2text.ocr.script import script_counts
 from scan2text.preprocess import preprocess
 from scan2text.preprocess.binarize import ink_contrast, to_gray
-from scan2text.samplegen.render import render_page
 from scan2text.settings import OcrSettings, PreprocessSettings
-
-pytestmark = pytest.mark.slow
+from scan2text_tools.samplegen.render import render_page
 
 LINES = ENG[:6]  # the typed lines of the preprocess tests
 
@@ -34,6 +32,7 @@ def read(scan: np.ndarray, **ocr: object):
     return ocr_page(cleaned, OcrSettings(lang="eng", **ocr))
 
 
+@pytest.mark.integration
 def test_a_typed_line_struck_through_never_vanishes_without_a_trace() -> None:
     page, rows = typed_page()
     top, bottom = rows[2]
@@ -50,6 +49,7 @@ def test_a_typed_line_struck_through_never_vanishes_without_a_trace() -> None:
     assert [line.text for line in result.lines[:2]] == LINES[:2]
 
 
+@pytest.mark.integration
 def test_without_the_ink_check_the_struck_line_is_lost_silently() -> None:
     # the fault the check exists for, shown on the same page: if this starts to pass, the fixture no longer
     # reproduces it and the test above proves nothing
@@ -61,6 +61,7 @@ def test_without_the_ink_check_the_struck_line_is_lost_silently() -> None:
     assert not any("Government" in line.text for line in result.lines + result.set_aside)
 
 
+@pytest.mark.unit
 def test_a_line_of_look_alike_capitals_is_no_evidence_of_a_script() -> None:
     # "RA/MM" and a letterhead in capitals read as Cyrillic just as well: they sent an English despatch page to
     # the Russian model. Only letters that exist in one script alone vote.
@@ -80,6 +81,7 @@ def purple_carbon(page: np.ndarray) -> np.ndarray:
     return np.clip(scan + noise, 0, 255).astype(np.uint8)
 
 
+@pytest.mark.integration
 def test_faint_purple_carbon_is_read_from_the_channel_that_holds_its_ink() -> None:
     page = render_page(LINES, "eng", dpi=150, seed=3, top_in=0.6, left_in=0.7, height_in=3.0)
     scan = purple_carbon(page)
@@ -94,6 +96,7 @@ def test_faint_purple_carbon_is_read_from_the_channel_that_holds_its_ink() -> No
     assert Levenshtein.normalized_distance(text, "\n".join(LINES)) < 0.02
 
 
+@pytest.mark.unit
 def test_a_grey_scan_saved_in_colour_stays_on_its_luminance() -> None:
     page = render_page(LINES[:3], "eng", dpi=150, seed=3, top_in=0.6, left_in=0.7, height_in=2.0)
     grey, how = to_gray(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR))

@@ -7,6 +7,8 @@ import pytest
 from scan2text.models import Box, Line, Word
 from scan2text.ocr.restore import restore_lines, restore_text
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("read", "meant"),

@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from scan2text.samplegen import degrade, gt_lines, page_size, render_page, rotate_bound, skew_page, turn_page
-from scan2text.samplegen.build import gt_name, layout
-from scan2text.samplegen.plan import STACKS
-from scan2text.samplegen.render import MissingGlyphError
-from scan2text.samplegen.texts import doc_lines
+from scan2text_tools.samplegen import degrade, gt_lines, page_size, render_page, rotate_bound, skew_page, turn_page
+from scan2text_tools.samplegen.build import gt_name, layout
+from scan2text_tools.samplegen.plan import STACKS
+from scan2text_tools.samplegen.render import MissingGlyphError
+from scan2text_tools.samplegen.texts import doc_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {"mild": ROOT / "samples", "hard": ROOT / "bench" / "hard"}
@@ -59,6 +59,7 @@ def sample_set(request: pytest.FixtureRequest) -> tuple[str, Path, dict]:
     return request.param, root, json.loads((root / "truth.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.unit
 def test_same_seed_gives_same_pixels_and_another_seed_does_not() -> None:
     a = _strip("rus", seed=3)
     assert np.array_equal(a, _strip("rus", seed=3))
@@ -67,17 +68,20 @@ def test_same_seed_gives_same_pixels_and_another_seed_does_not() -> None:
     assert np.array_equal(scans[0], scans[1])
 
 
+@pytest.mark.unit
 def test_page_is_a4_at_the_requested_resolution() -> None:
     assert page_size(300) == (2480, 3508)
     img = render_page(["No. 45"], "eng", dpi=200)
     assert img.shape == (2339, 1654) and img.dtype == np.uint8
 
 
+@pytest.mark.unit
 def test_missing_glyph_is_reported_instead_of_drawing_tofu() -> None:
     with pytest.raises(MissingGlyphError, match="FreeMono"):
         render_page(["漢字"], "eng")
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("lang", sorted(LINES))
 def test_clean_typed_strip_reads_back_with_tesseract(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")  # Tesseract's OpenMP threads only fight each other on 2 cores
@@ -93,6 +97,7 @@ def _profile_sharpness(img: np.ndarray) -> float:
     return float(np.var((255.0 - img).sum(axis=1)))
 
 
+@pytest.mark.unit
 def test_skew_and_rotation_follow_the_truth_conventions() -> None:
     strip = _strip("eng")
     skewed = skew_page(strip, 3.0)
@@ -105,6 +110,7 @@ def test_skew_and_rotation_follow_the_truth_conventions() -> None:
     assert (info.skew, info.rotation) == (-2.5, 270) and scan.shape == strip.shape[::-1]
 
 
+@pytest.mark.unit
 def test_every_listed_page_and_ground_truth_exists(sample_set: tuple[str, Path, dict]) -> None:
     level, root, truth = sample_set
     frames: dict[str, int] = {}
@@ -130,6 +136,7 @@ def test_every_listed_page_and_ground_truth_exists(sample_set: tuple[str, Path, 
         assert doc["cited_source"], doc["title"]
 
 
+@pytest.mark.unit
 def test_committed_ground_truth_matches_the_generator(sample_set: tuple[str, Path, dict]) -> None:
     """samples/ and bench/hard/ are regenerated whenever texts or plans change."""
     level, root, _ = sample_set
@@ -139,6 +146,7 @@ def test_committed_ground_truth_matches_the_generator(sample_set: tuple[str, Pat
             assert committed == "\n".join(gt_lines(page.lines)) + "\n", page.spec.image
 
 
+@pytest.mark.unit
 def test_each_language_has_a_two_page_document_and_a_two_document_page(
     sample_set: tuple[str, Path, dict],
 ) -> None:
@@ -153,6 +161,7 @@ def test_each_language_has_a_two_page_document_and_a_two_document_page(
         assert max(per_page.values()) >= 2, lang
 
 
+@pytest.mark.unit
 def test_mild_set_shows_every_header_date_and_citation_form() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in SETS["mild"].rglob("*.gt.txt"))
     forms = [
@@ -172,6 +181,7 @@ def test_mild_set_shows_every_header_date_and_citation_form() -> None:
     assert not missing
 
 
+@pytest.mark.unit
 def test_document_lines_fit_the_typed_width() -> None:
     for stacks in STACKS.values():
         for stack in stacks:

@@ -11,6 +11,8 @@ from scan2text.grammar import load_grammar
 from scan2text.models import Box, Line, Page, SheetRef
 from scan2text.segment import segment
 
+pytestmark = pytest.mark.unit
+
 CSHAA = "Central State Historical Archive of Armenia"
 
 

@@ -19,6 +19,8 @@ from scan2text.store import Store, StoreError
 from scan2text.store import db as store_db
 from scan2text.store.run_folder import RunFolder
 
+pytestmark = pytest.mark.unit
+
 PAGE = "rus/fund-200/inv-1/file-271/0213"
 
 

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -21,6 +22,8 @@ from test_store import make_page, make_record
 from scan2text.errors import ConflictError
 from scan2text.settings import Settings
 from scan2text.store import Store
+
+pytestmark = pytest.mark.unit
 
 PAGES = ["p/0001", "p/0002"]
 GRID = [40 + 45 * i for i in range(8)]  # line positions in original pixels

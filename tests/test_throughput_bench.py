@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import cv2
+import pytest
 
-from scan2text.bench.throughput import tesseract_bound, tesseract_list_bound
-from scan2text.samplegen import render_page
 from scan2text.store.run_folder import RunFolder
+from scan2text_tools.bench.throughput import tesseract_bound, tesseract_list_bound
+from scan2text_tools.samplegen import render_page
 
 
+@pytest.mark.integration
 def test_the_list_bound_gives_each_core_one_list_per_language_covering_every_page(tmp_path):
     out, languages = RunFolder(tmp_path), {}
     for n, lang in enumerate(["eng", "rus", "eng", "rus", "eng"]):
@@ -30,8 +32,9 @@ def test_the_list_bound_gives_each_core_one_list_per_language_covering_every_pag
     assert tesseract_bound(out, languages, workers=2)[1] > 0
 
 
+@pytest.mark.unit
 def test_the_report_prints_each_figure_as_its_median_over_the_rounds():
-    from scan2text.bench.throughput import Round, RunFigures, ThroughputReport, format_report
+    from scan2text_tools.bench.throughput import Round, RunFigures, ThroughputReport, format_report
 
     def round_of(bound: float, run_seconds: float) -> Round:
         return Round(bound_pages_per_min=bound, bound_cpu_seconds=60.0, list_bound_pages_per_min=bound + 1,

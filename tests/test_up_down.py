@@ -12,9 +12,11 @@ from rapidfuzz.distance import Levenshtein
 
 from scan2text.ocr import ocr_page
 from scan2text.preprocess import preprocess
-from scan2text.samplegen import render_page, turn_page
 from scan2text.settings import OcrSettings, PreprocessSettings
 from scan2text.up_down import settle_up_down
+from scan2text_tools.samplegen import render_page, turn_page
+
+pytestmark = pytest.mark.integration
 
 LINES = {
     "eng": ["The Government of Armenia has the honour to inform you", "that the troops crossed the border."],

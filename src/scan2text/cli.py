@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -69,6 +70,12 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
+def require_tools() -> None:
+    """The benchmarks and the evaluation ship apart from the product, in the checkout's tools/ distribution."""
+    if importlib.util.find_spec("scan2text_tools") is None:
+        usage_error("the benchmark and evaluation tools are not installed: from a checkout, pip install -e tools")
+
+
 def load_settings(
     config: Path | None, lang: str | None, workers: int | None, engine: str | None = None
 ) -> Settings:
@@ -126,12 +133,12 @@ def run(
     if not input_path.exists():
         usage_error(f"{input_path}: input does not exist")
     target = out_dir or Path("outputs") / input_path.resolve().name
-    from flows.api_server import early_api_server
+    from scan2text.flows.api_server import early_api_server
 
     try:
         # Prefect's API server boots on the other core while this process imports Prefect.
         with early_api_server() as api:
-            from flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
+            from scan2text.flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
             from scan2text.progress import for_terminal, reporting
 
             with api.connected(), reporting(for_terminal(quiet)):
@@ -178,9 +185,10 @@ def evaluate_cmd(
     ] = False,
 ) -> None:
     """Score document boundaries (P/R/F1) and each record field against a truth file, per language."""
-    from scan2text.evaluate import evaluate, format_table, ground_truth_pages
+    require_tools()
     from scan2text.extract import build_records
     from scan2text.models import Record
+    from scan2text_tools.evaluate import evaluate, format_table, ground_truth_pages
 
     try:
         expected = json.loads(truth.read_text(encoding="utf-8"))
@@ -262,7 +270,8 @@ def bench_memory(
     workers: Annotated[int | None, typer.Option(help="Parallel workers [default: one per core]")] = None,
 ) -> None:
     """Peak memory of `scan2text run` for growing batches (default 10 and 1,000 pages)."""
-    from scan2text.bench.memory import format_memory, memory_bench
+    require_tools()
+    from scan2text_tools.bench.memory import format_memory, memory_bench
 
     print(format_memory(memory_bench(root, sorted(pages or [10, 1000]), workers)))
 
@@ -273,7 +282,8 @@ def bench_scaling(
     pages: Annotated[int, typer.Option(help="Pages in the batch")] = 24,
 ) -> None:
     """Pages/minute with 1 and 2 local workers and on a local Dask cluster of 2 worker processes."""
-    from scan2text.bench.scaling import format_scaling, scaling_bench
+    require_tools()
+    from scan2text_tools.bench.scaling import format_scaling, scaling_bench
 
     print(format_scaling(*scaling_bench(root, pages)))
 
@@ -290,7 +300,8 @@ def bench_throughput(
     engine: Annotated[str | None, typer.Option(help="The runs' --engine [default: as `run` chooses]")] = None,
 ) -> None:
     """Pages/minute of `scan2text run` against Tesseract alone, start-up time and peak memory."""
-    from scan2text.bench.throughput import format_report, throughput_bench
+    require_tools()
+    from scan2text_tools.bench.throughput import format_report, throughput_bench
 
     print(format_report(throughput_bench(root, pages, workers, mixed, rounds, engine)))
 
@@ -328,6 +339,7 @@ def bench_quality(
     """Plain Tesseract on the raw scan vs. scan2text. A sample set: CER/WER, skew error and seconds per page, by
     language and level. A folder of real pages with .gt.txt: words lost, CER and CPU per page and as medians, the
     pages scan2text reads worse marked."""
+    require_tools()
     try:
         settings = load_settings(config, None, None)
     except Scan2TextError as exc:
@@ -335,12 +347,12 @@ def bench_quality(
     if not root.is_dir():
         usage_error(f"{root}: not a folder")
     if (root / "truth.json").is_file():
-        from scan2text.bench.quality import quality_bench
+        from scan2text_tools.bench.quality import quality_bench
 
         print(quality_bench(root, settings.preprocess, psm=psm or 4, progress=lambda r: say(f"  {r.page.image}")))
         return
-    from scan2text.bench.real import RealResult, format_real, progress_line, run_real_bench
     from scan2text.ocr.tesseract import ensure_engine
+    from scan2text_tools.bench.real import RealResult, format_real, progress_line, run_real_bench
 
     def show(done: int, total: int, result: RealResult) -> None:
         err.print(progress_line(done, total, result), soft_wrap=True, highlight=False)

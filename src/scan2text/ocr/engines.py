@@ -1,4 +1,5 @@
-"""Ways of running Tesseract: a new `tesseract` process per call (pytesseract), or models kept loaded (tesserocr).
+"""The only module that runs Tesseract: a new `tesseract` process per call (pytesseract), models kept loaded
+(tesserocr), and the bare `tesseract` command that the benchmarks take as their baseline (`run_command`).
 
 Both answer with the same TSV-shaped word rows, so grouping into lines happens once, in `tesseract.lines_from_tsv`,
 whichever engine read the page. Both run the same tessdata and the same variables (`-c` on the command line,
@@ -165,20 +166,24 @@ class TesserocrEngine:
     def languages(self) -> set[str]:
         return set(self._tr.get_languages(self.tessdata)[1])
 
+    def new_api(self, lang: str, oem: int) -> Any:
+        """A TessBaseAPI with `lang`'s model loaded, for one thread; the caller ends it (or keeps it, as `_api`)."""
+        try:
+            api = self._tr.PyTessBaseAPI(path=self.tessdata, lang=lang, oem=oem)
+        except RuntimeError as exc:
+            raise OcrError(f"tesseract failed ({lang}): cannot load the model from {self.tessdata}: {exc}") from exc
+        # the same variables the command line gets from -c
+        if lang == "osd":
+            api.SetVariable("min_characters_to_try", "20")
+        else:
+            api.SetVariable("preserve_interword_spaces", "1")
+        return api
+
     def _api(self, lang: str, oem: int) -> Any:
         apis: dict[tuple[str, int], Any] = self._local.__dict__.setdefault("apis", {})
         api = apis.get((lang, oem))
         if api is None:
-            try:
-                api = self._tr.PyTessBaseAPI(path=self.tessdata, lang=lang, oem=oem)
-            except RuntimeError as exc:
-                raise OcrError(f"tesseract failed ({lang}): cannot load the model from {self.tessdata}: {exc}") from exc
-            # the same variables the command line gets from -c
-            if lang == "osd":
-                api.SetVariable("min_characters_to_try", "20")
-            else:
-                api.SetVariable("preserve_interword_spaces", "1")
-            apis[(lang, oem)] = api
+            api = apis[(lang, oem)] = self.new_api(lang, oem)
         return api
 
     def _set_image(self, api: Any, image: np.ndarray) -> bytes:
@@ -256,6 +261,13 @@ def make_engine(name: str) -> Engine:
         return TesserocrEngine()
     choices = ", ".join(ENGINE_NAMES)
     raise EngineUnavailableError(f"unknown OCR engine {name!r} (set by use_engine or ${ENGINE_ENV}); choose {choices}")
+
+
+def run_command(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `tesseract` command with `args`, on one thread as every reading here, its output captured and not
+    checked: Tesseract as a user types it, the baseline the benchmarks measure scan2text against."""
+    return subprocess.run([pytesseract.pytesseract.tesseract_cmd, *args], capture_output=True, text=True,
+                          check=False, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
 
 
 def _cli_version() -> str | None:

@@ -1,9 +1,9 @@
-"""The only module that talks to Tesseract.
+"""Tesseract for the rest of scan2text: which engine is in use, and its word rows grouped into lines.
 
-Everything else asks for lines, orientation or a confidence; which engine runs Tesseract stays here and in
-`engines`. The default runs the `tesseract` command through pytesseract; `--engine tesserocr` (the setting
-`ocr.engine`, `SCAN2TEXT_ENGINE=tesserocr` or `use_engine("tesserocr")`) keeps the models loaded in-process
-instead, with the optional extra `pip install scan2text[tesserocr]`.
+Everything else asks here for lines, orientation or a confidence; `engines` runs Tesseract. The default engine
+runs the `tesseract` command through pytesseract; `--engine tesserocr` (the setting `ocr.engine`,
+`SCAN2TEXT_ENGINE=tesserocr` or `use_engine("tesserocr")`) keeps the models loaded in-process instead, with the
+optional extra `pip install scan2text[tesserocr]`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `flatten` removes everything that is not a thin dark stroke (uneven light, paper tone, stains, the scan bed,
 show-through) and darkens faded ink; what it returns is a greyscale page on pure white, which Tesseract's
-LSTM reads better than any binarisation we measured (see docs in `scan2text.bench.quality`). It is for pages
+LSTM reads better than any binarisation we measured (see docs in `scan2text_tools.bench.quality`). It is for pages
 that need it, as `background_spread` tells: on an evenly lit scan it costs letters (the black-hat hollows
 out small or blurred type) and reads worse than the page as it is. Sauvola and
 Otsu remain for callers who want a binary page. Everything runs through whole-array OpenCV operations.

@@ -1,6 +1,6 @@
 """Typescript page rendering: pica monospace type on a clean A4 sheet, with uneven typewriter ink.
 
-    from scan2text.samplegen.render import render_page
+    from scan2text_tools.samplegen.render import render_page
     img = render_page(["     Typed line one", "", "Line three"], "eng", dpi=300, seed=0)
 
 `render_page` returns a grayscale uint8 array (white paper, dark ink), A4 at `dpi` (2480x3508 at 300 DPI).

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from scan2text.bench.throughput import make_batch, timed_run
+from scan2text_tools.bench.throughput import make_batch, timed_run
 
 
 class ScalingRow(BaseModel):

@@ -1,7 +1,7 @@
 """Write a sample set: scanned page images, per-page ground truth and truth.json (docs/SAMPLE-SHAPES.md).
 
-    python -m scan2text.samplegen --level mild --out samples
-    python -m scan2text.samplegen --level hard --out bench/hard
+    python -m scan2text_tools.samplegen --level mild --out samples
+    python -m scan2text_tools.samplegen --level hard --out bench/hard
     build_set("mild", Path("samples"))          # returns the truth dict it wrote
 
 Pages are rendered with `render.render_page`, damaged with `degrade.degrade` and saved by suffix (PNG,

@@ -1,7 +1,7 @@
 """Deterministic sample-scan generator: typed archival documents rendered, scanned and written with truth.
 
-    python -m scan2text.samplegen --level mild --out samples
-    python -m scan2text.samplegen --level hard --out bench/hard
+    python -m scan2text_tools.samplegen --level mild --out samples
+    python -m scan2text_tools.samplegen --level hard --out bench/hard
 
 Reusable pieces: `render.render_page` (clean typescript page), `degrade.degrade` / `degrade.rotate_bound` /
 `degrade.skew_page` / `degrade.turn_page` (scan damage and known geometry), `texts.gt_lines` (ground truth).

@@ -14,7 +14,7 @@ by up to four sides:
 Per page and as medians: the share of transcribed words missing from the output (`lost`, the judge), CER and
 CPU seconds. A page where scan2text loses more words than plain Tesseract is marked.
 
-    from scan2text.bench.real import format_real, run_real_bench
+    from scan2text_tools.bench.real import format_real, run_real_bench
     print(format_real(run_real_bench(Path("../shared/real-dev"))))
 """
 
@@ -32,14 +32,15 @@ from pathlib import Path
 from pydantic import BaseModel
 from rich.markup import escape
 
-from scan2text.bench.quality import IMAGE_SUFFIXES, cpu_seconds, normalize_text, words_lost
 from scan2text.diff.metrics import EditCounts, edit_counts
 from scan2text.errors import Scan2TextError
 from scan2text.ingest import PageSource, count_frames
 from scan2text.language_hints import LanguageHints
+from scan2text.ocr import engines
 from scan2text.ocr.script import SCRIPT_LANG, dominant_script
 from scan2text.pages import process_page
 from scan2text.settings import Settings
+from scan2text_tools.bench.quality import IMAGE_SUFFIXES, cpu_seconds, normalize_text, words_lost
 
 PLAIN, AUTO, FIXED, OCRMYPDF = "tesseract", "auto", "fixed", "ocrmypdf"
 SCAN2TEXT_SIDES = (AUTO, FIXED)
@@ -105,9 +106,8 @@ def _children_cpu() -> float:
 
 def plain_tesseract(path: Path, lang: str, psm: int | None = None) -> tuple[str, float]:
     """The `tesseract` command on the scan file, as a user types it: text and the child's CPU seconds."""
-    cmd = ["tesseract", str(path), "-", "-l", lang] + (["--psm", str(psm)] if psm is not None else [])
     before = _children_cpu()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=_ONE_THREAD)
+    done = engines.run_command(str(path), "-", "-l", lang, *(["--psm", str(psm)] if psm is not None else []))
     cpu = _children_cpu() - before
     if done.returncode != 0:
         raise Scan2TextError(f"plain tesseract failed: {done.stderr.strip()}", str(path))

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from scan2text.ocr import engines
 from scan2text.store.run_folder import RunFolder
 
 
@@ -142,11 +143,8 @@ def _cleaned_pages(out: RunFolder, languages: dict[str, str]) -> list[tuple[Path
 def _timed_tesseracts(jobs: list[tuple[Path, str]], workers: int, psm: int, pages: int) -> tuple[float, float]:
     """Pages per minute and CPU seconds of one `tesseract` per job (an image, or a list of images), `workers`
     at a time."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-
     def one(job: tuple[Path, str]) -> None:
-        subprocess.run(["tesseract", str(job[0]), "-", "-l", job[1], "--psm", str(psm)],
-                       env=env, check=True, capture_output=True)
+        engines.run_command(str(job[0]), "-", "-l", job[1], "--psm", str(psm)).check_returncode()
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()

@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil
 from pydantic import BaseModel
 
-from scan2text.bench.throughput import make_batch
+from scan2text_tools.bench.throughput import make_batch
 
 
 class MemoryFigures(BaseModel):

@@ -6,10 +6,10 @@ images each with a `<stem>.gt.txt` next to it (language taken from `lang`, defau
 and reads it as a run does (the language guessed from the folder and checked, weak lines re-read, stamps set
 aside). The table gives, per language and degradation level, CER and WER of each side, the share of
 ground-truth words lost, skew error against the truth, orientation right/wrong, and seconds per page for
-preprocessing and OCR. The command line sends a folder without truth.json to `scan2text.bench.real` instead,
+preprocessing and OCR. The command line sends a folder without truth.json to `scan2text_tools.bench.real` instead,
 which judges real pages through a run's page path.
 
-    from scan2text.bench.quality import quality_bench
+    from scan2text_tools.bench.quality import quality_bench
     print(quality_bench(Path("bench/hard")))
 """
 
@@ -19,7 +19,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -31,7 +30,7 @@ from pydantic import BaseModel
 from scan2text.diff.metrics import EditCounts, edit_counts, tokens, word_counts
 from scan2text.errors import BlankPageError, Scan2TextError
 from scan2text.ingest import PageSource, count_frames, load_image
-from scan2text.ocr import OcrResult, ocr_page, tesseract
+from scan2text.ocr import OcrResult, engines, ocr_page, tesseract
 from scan2text.pages import one_thread_per_page
 from scan2text.preprocess import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
@@ -152,8 +151,7 @@ def _plain(path: Path, frame: int, image: np.ndarray, lang: str, psm: int) -> st
     file's DPI tag (72-300 on real scans). A frame of a multi-page file, or a PDF page, goes as decoded."""
     if frame != 0 or path.suffix.lower() not in PLAIN_SUFFIXES or count_frames(path) != 1:
         return _read(image, lang, psm)[0]
-    done = subprocess.run(["tesseract", str(path), "-", "-l", lang, "--psm", str(psm)], capture_output=True,
-                          text=True, check=False, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    done = engines.run_command(str(path), "-", "-l", lang, "--psm", str(psm))
     if done.returncode != 0:
         raise RuntimeError(f"plain tesseract failed on {path}: {done.stderr.strip()}")
     return done.stdout

@@ -1,4 +1,4 @@
-"""Command line: `python -m scan2text.samplegen --level mild --out samples`."""
+"""Command line: `python -m scan2text_tools.samplegen --level mild --out samples`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .render import SampleGenError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scan2text.samplegen", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m scan2text_tools.samplegen", description=__doc__)
     parser.add_argument("--level", choices=sorted(STACKS), required=True)
     parser.add_argument("--out", type=Path, required=True, help="set root; truth.json is written there")
     parser.add_argument("--jobs", type=int, default=1, help="pages rendered in parallel (output is the same)")
