@@ -11,6 +11,8 @@ from scan2text.settings import Settings
 from scan2text.store import StoreError
 from scan2text.store.run_folder import NotARunFolder, RunFolder
 
+pytestmark = pytest.mark.unit
+
 
 def test_the_layout_is_the_one_runs_have_always_written(tmp_path: Path) -> None:
     folder = RunFolder(tmp_path)
