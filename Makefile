@@ -29,6 +29,7 @@ run: install
 
 test: install-dev
 	$(BIN)/ruff check src flows tools tests bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-unit: install-dev

@@ -37,6 +37,7 @@ from PIL import Image, ImageDraw, ImageFont
 from scan2text.diff.metrics import cer
 from scan2text.ingest import PageSource, load_image
 from scan2text.ocr import engines, ocr_page, tesseract
+from scan2text.ocr.orientation import decide_up_down
 from scan2text.preprocess.pipeline import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
 
@@ -105,7 +106,7 @@ def sample_pages(root: Path, raw: bool) -> list[tuple[str, str, np.ndarray, str]
         src = PageSource(id=str(n), path=str(root / p["image"]), image=p["image"], frame=p["frame"])
         image = load_image(src)
         if not raw:
-            image, _ = preprocess(image, PreprocessSettings(), lang_hint=p["language"])
+            image, _ = preprocess(image, PreprocessSettings(), lang_hint=p["language"], read_up_down=decide_up_down)
         name = p["image"] + (f"#{p['frame'] + 1}" if p["frame"] else "")
         pages.append((name, p["language"], image, (root / p["gt"]).read_text(encoding="utf-8")))
     return pages

@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from scan2text.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_pages
+from scan2text.pipeline.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_pages
 from scan2text.settings import Settings
 
 

@@ -10,8 +10,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from scan2text.batch import run_page
 from scan2text.ingest import discover
+from scan2text.pipeline.batch import run_page
 from scan2text.settings import Settings
 
 MONO = "/usr/share/fonts/truetype/freefont/FreeMono.ttf"

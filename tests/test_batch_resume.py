@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from scan2text.batch import plan_batch, run_pages
+from scan2text.pipeline.batch import plan_batch, run_pages
 from scan2text.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -11,14 +11,13 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from typer.testing import CliRunner
 
-from scan2text.batch import run_pages
 from scan2text.cli import app
-from scan2text.errors import OcrError
 from scan2text.ingest import discover
 from scan2text.models import Line
 from scan2text.ocr import tesseract
 from scan2text.ocr.engines import ENGINE_ENV, Engine, EngineUnavailableError, PytesseractEngine, TesserocrEngine
-from scan2text.pages import cache_key
+from scan2text.pipeline.batch import run_pages
+from scan2text.pipeline.page import cache_key
 from scan2text.settings import Settings
 
 MONO = "/usr/share/fonts/truetype/freefont/FreeMono.ttf"
@@ -81,20 +80,10 @@ def test_both_engines_read_the_same_lines_words_and_boxes(page, engines, lang, p
 
 
 @pytest.mark.integration
-def test_orientation_agrees_on_a_turned_page(engines):
-    image = np.ascontiguousarray(np.rot90(render(PAGE[:2] + PAGE[3:] * 2)))  # turned a quarter anticlockwise
-    found = {name: engine.osd(image) for name, engine in engines.items()}
-    assert found["pytesseract"] == found["tesserocr"]
-    assert found["tesserocr"].rotate == 90 and found["tesserocr"].script == "Latin"
-
-
-@pytest.mark.integration
-def test_blank_page_reads_as_nothing_and_osd_refuses_it(engines):
+def test_blank_page_reads_as_nothing(engines):
     blank = np.full((200, 400), 255, dtype=np.uint8)
     for engine in engines.values():
         assert read(engine, blank, "eng", 4) == []
-        with pytest.raises(OcrError, match="orientation detection failed"):
-            engine.osd(blank)
 
 
 @pytest.mark.integration

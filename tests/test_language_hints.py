@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from scan2text.batch import MAX_PAGES_PER_TASK, PageOutcome, plan_batch, run_pages
 from scan2text.ingest import discover
-from scan2text.language_hints import LanguageHints
 from scan2text.models import Page
+from scan2text.pipeline.batch import MAX_PAGES_PER_TASK, PageOutcome, plan_batch, run_pages
+from scan2text.pipeline.language_hints import LanguageHints
 from scan2text.settings import Settings
 
 

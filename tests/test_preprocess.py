@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from scan2text.errors import PreprocessError
+from scan2text.ocr.orientation import decide_up_down
 from scan2text.preprocess import borders, preprocess
 from scan2text.preprocess.binarize import background_spread, percentile_u8
 from scan2text.settings import PreprocessSettings
@@ -103,7 +104,7 @@ def test_deskew_on_a_short_page_with_a_signature_and_a_stamp() -> None:
 def test_turned_pages_are_turned_upright(lang: str, rotation: int) -> None:
     lines = {"eng": ENG, "rus": RUS, "hye": HYE}[lang]
     scan = turn_page(skew_page(page(lines, lang), 1.5), rotation)
-    _, report = preprocess(scan, PreprocessSettings(), lang)
+    _, report = preprocess(scan, PreprocessSettings(), lang, read_up_down=decide_up_down)
     assert report.orientation.angle == rotation
     assert report.skew_angle == pytest.approx(1.5, abs=0.1)
 
@@ -112,14 +113,15 @@ def test_turned_pages_are_turned_upright(lang: str, rotation: int) -> None:
 @pytest.mark.parametrize("lang", ["eng", "rus", "hye"])
 def test_upright_pages_stay_upright_in_every_language(lang: str) -> None:
     lines = {"eng": ENG, "rus": RUS, "hye": HYE}[lang]
-    _, report = preprocess(page(lines, lang), PreprocessSettings(), lang)
+    _, report = preprocess(page(lines, lang), PreprocessSettings(), lang, read_up_down=decide_up_down)
     assert report.orientation.angle == 0
 
 
 @pytest.mark.integration
 def test_upright_armenian_page_is_not_turned_when_read_without_a_language_hint() -> None:
     # three lines: too few for the layout test, so the reading decides, with all three languages
-    _, report = preprocess(page(HYE[2:5], "hye", height_in=2.0), PreprocessSettings(), None)
+    short = page(HYE[2:5], "hye", height_in=2.0)
+    _, report = preprocess(short, PreprocessSettings(), None, read_up_down=decide_up_down)
     assert report.orientation.angle == 0
     assert report.orientation.method == "reading"
 
@@ -127,7 +129,7 @@ def test_upright_armenian_page_is_not_turned_when_read_without_a_language_hint()
 @pytest.mark.integration
 def test_upright_low_resolution_latin_page_is_not_turned() -> None:
     low = page(ENG[2:6], "eng", dpi=100, height_in=2.5)  # x-height ~6 px, where OSD guesses 180°
-    _, report = preprocess(low, PreprocessSettings(), "eng")
+    _, report = preprocess(low, PreprocessSettings(), "eng", read_up_down=decide_up_down)
     assert report.orientation.angle == 0
 
 
@@ -289,7 +291,7 @@ def test_to_original_maps_cleaned_pixels_back_to_the_scan(eng_page: np.ndarray, 
     marked = eng_page.copy()
     cv2.circle(marked, (600, 140), 12, 20, 2)  # right of the short date line, clear of any letter
     scan = turn_page(skew_page(marked, skew), rotation)
-    cleaned, report = preprocess(scan, PreprocessSettings(), "eng")
+    cleaned, report = preprocess(scan, PreprocessSettings(), "eng", read_up_down=decide_up_down)
     m = np.array(report.to_original)
     x, y = _ring_centre(cleaned, 26 * report.scale)
     mapped = m @ np.array([x, y, 1.0])
@@ -359,8 +361,8 @@ def test_only_a_page_with_uneven_paper_is_flattened(eng_page: np.ndarray) -> Non
     # uneven light are what the flattening is for.
     even, _ = degrade(eng_page, "mild", np.random.default_rng(3), skew=0.0, dpi=96)
     uneven, _ = degrade(eng_page, "hard", np.random.default_rng(3), skew=0.0)
-    _, kept = preprocess(even, PreprocessSettings(), "eng")
-    _, flat = preprocess(uneven, PreprocessSettings(), "eng")
+    _, kept = preprocess(even, PreprocessSettings(), "eng", read_up_down=decide_up_down)
+    _, flat = preprocess(uneven, PreprocessSettings(), "eng", read_up_down=decide_up_down)
     assert any(step.startswith("background: even") for step in kept.steps), kept.steps
     assert any(step.startswith("background: flattened") for step in flat.steps), flat.steps
 

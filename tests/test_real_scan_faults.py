@@ -10,6 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from test_preprocess import ENG
 
 from scan2text.ocr import ocr_page
+from scan2text.ocr.orientation import decide_up_down
 from scan2text.ocr.script import script_counts
 from scan2text.preprocess import preprocess
 from scan2text.preprocess.binarize import ink_contrast, to_gray
@@ -28,7 +29,7 @@ def typed_page() -> tuple[np.ndarray, list[tuple[int, int]]]:
 
 
 def read(scan: np.ndarray, **ocr: object):
-    cleaned, _ = preprocess(scan, PreprocessSettings(), "eng")
+    cleaned, _ = preprocess(scan, PreprocessSettings(), "eng", read_up_down=decide_up_down)
     return ocr_page(cleaned, OcrSettings(lang="eng", **ocr))
 
 
@@ -89,7 +90,7 @@ def test_faint_purple_carbon_is_read_from_the_channel_that_holds_its_ink() -> No
     luminance = cv2.cvtColor(scan, cv2.COLOR_BGR2GRAY)
     assert how is not None and "green channel" in how
     assert ink_contrast(grey) >= 1.4 * ink_contrast(luminance)
-    cleaned, report = preprocess(scan, PreprocessSettings(), "eng")
+    cleaned, report = preprocess(scan, PreprocessSettings(), "eng", read_up_down=decide_up_down)
     assert report.steps[0].startswith("grey: green channel")
     text = "\n".join(line.text for line in ocr_page(cleaned, OcrSettings(lang="eng")).lines)
     # read from the luminance the same page comes out at ~5% CER

@@ -7,9 +7,9 @@ import textwrap
 import pytest
 
 from scan2text.extract import build_records
+from scan2text.extract.segment import segment
 from scan2text.grammar import load_grammar
 from scan2text.models import Box, Line, Page, SheetRef
-from scan2text.segment import segment
 
 pytestmark = pytest.mark.unit
 

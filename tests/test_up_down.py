@@ -11,9 +11,10 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from scan2text.ocr import ocr_page
+from scan2text.ocr.orientation import decide_up_down
+from scan2text.pipeline.up_down import settle_up_down
 from scan2text.preprocess import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
-from scan2text.up_down import settle_up_down
 from scan2text_tools.samplegen import render_page, turn_page
 
 pytestmark = pytest.mark.integration
@@ -30,7 +31,7 @@ def short_page(lang: str) -> np.ndarray:
 
 
 def read(scan: np.ndarray, lang: str):
-    cleaned, report = preprocess(scan, PreprocessSettings(), lang, defer_up_down=True)
+    cleaned, report = preprocess(scan, PreprocessSettings(), lang, defer_up_down=True, read_up_down=decide_up_down)
     deferred = report.orientation.method
     result = ocr_page(cleaned, OcrSettings(), hint=lang)
     cleaned, report, result = settle_up_down(cleaned, report, result, OcrSettings(), lang)
@@ -65,7 +66,8 @@ def test_a_short_page_upside_down_is_turned_and_read_again(lang: str) -> None:
 
 
 def test_without_a_known_language_the_strip_is_read_before_ocr() -> None:
-    _, report = preprocess(short_page("eng"), PreprocessSettings(), None, defer_up_down=True)
+    _, report = preprocess(short_page("eng"), PreprocessSettings(), None, defer_up_down=True,
+                           read_up_down=decide_up_down)
     assert report.orientation.method == "reading"
 
 
@@ -93,7 +95,7 @@ def test_the_cleaned_image_saved_for_a_turned_page_is_the_one_read(tmp_path) -> 
     import cv2
 
     from scan2text.ingest import discover, load_image
-    from scan2text.pages import process_page
+    from scan2text.pipeline.page import process_page
     from scan2text.settings import Settings
 
     scan = turn_page(short_page("eng"), 180)

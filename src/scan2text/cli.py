@@ -139,7 +139,7 @@ def run(
         # Prefect's API server boots on the other core while this process imports Prefect.
         with early_api_server() as api:
             from scan2text.flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
-            from scan2text.progress import for_terminal, reporting
+            from scan2text.pipeline.progress import for_terminal, reporting
 
             with api.connected(), reporting(for_terminal(quiet)):
                 summary = run_flow(input_path, target, settings, manifest, force, dask_address)

@@ -19,7 +19,7 @@ from scan2text.errors import Scan2TextError
 from scan2text.export.model import ExportPage, export_page
 from scan2text.export.tabular import write_csv, write_jsonl
 from scan2text.export.xml import render
-from scan2text.outputs import atomic_write_bytes
+from scan2text.store.files import atomic_write_bytes
 from scan2text.store.run_folder import RECORDS_FILE, RunFolder
 
 Format = Literal["jsonl", "csv", "page", "alto", "hocr", "txt"]

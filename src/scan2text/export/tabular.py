@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from scan2text.models import CitedSource, Record
-from scan2text.outputs import atomic_write_bytes
+from scan2text.store.files import atomic_write_bytes
 
 _SCALARS = ["id", "doc_type", "title", "language", "date", "date_text", "place", "number", "collection_number",
             "sender", "addressee", "subject", "sheets"]

@@ -13,7 +13,7 @@ def build_records(pages: list[Page], grammar: Grammar | None = None) -> list[Rec
     """
     # Imported here because the segmenter itself uses the extractors in this package.
     from scan2text.extract.fields import build_record
-    from scan2text.segment import segment
+    from scan2text.extract.segment import segment
 
     grammar = grammar or default_grammar()
     return [build_record(seg, pages, grammar) for seg in segment(pages, grammar)]

@@ -15,6 +15,7 @@ from scan2text.extract.headers import (
     TITLE,
     title_shaped,
 )
+from scan2text.extract.segment import Segment, StreamLine
 from scan2text.extract.tolerant import (
     CLEAN,
     FLAG_BELOW,
@@ -27,7 +28,6 @@ from scan2text.extract.tolerant import (
 )
 from scan2text.grammar import Grammar
 from scan2text.models import Page, Record, RecordPage, SheetRef
-from scan2text.segment import Segment, StreamLine
 
 CITED_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
 REQUIRED_CITED = ("archive", "fund", "file", "sheets")

@@ -18,7 +18,6 @@ import re
 import subprocess
 import threading
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -44,22 +43,12 @@ class EngineUnavailableError(OcrError):
     """The engine asked for cannot run here (its Python package is not installed, or no tessdata is found)."""
 
 
-@dataclass(frozen=True)
-class Osd:
-    rotate: int  # clockwise degrees that make the page upright
-    orientation_conf: float
-    script: str
-    script_conf: float
-
-
 class Engine(Protocol):
     name: str
 
     def version(self) -> str: ...
 
     def languages(self) -> set[str]: ...
-
-    def osd(self, image: np.ndarray) -> Osd: ...
 
     def words(self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None) -> dict[str, list[Any]]:
         """Word rows shaped like pytesseract's image_to_data(output_type=DICT).
@@ -91,19 +80,6 @@ class PytesseractEngine:
 
     def languages(self) -> set[str]:
         return set(pytesseract.get_languages(config=""))
-
-    def osd(self, image: np.ndarray) -> Osd:
-        try:
-            raw = pytesseract.image_to_osd(_uncompressed(image), config="--psm 0 -c min_characters_to_try=20")
-        except pytesseract.TesseractError as exc:
-            raise OcrError(f"orientation detection failed: {exc.message.strip() or exc}") from exc
-        fields = dict(re.findall(r"^([^:\n]+):\s*(.+)$", raw, flags=re.M))
-        return Osd(
-            rotate=int(fields.get("Rotate", 0)),
-            orientation_conf=float(fields.get("Orientation confidence", 0.0)),
-            script=fields.get("Script", "").strip(),
-            script_conf=float(fields.get("Script confidence", 0.0)),
-        )
 
     def words(self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None) -> dict[str, list[Any]]:
         # preserve_interword_spaces keeps typewriter spacing from collapsing
@@ -172,11 +148,8 @@ class TesserocrEngine:
             api = self._tr.PyTessBaseAPI(path=self.tessdata, lang=lang, oem=oem)
         except RuntimeError as exc:
             raise OcrError(f"tesseract failed ({lang}): cannot load the model from {self.tessdata}: {exc}") from exc
-        # the same variables the command line gets from -c
-        if lang == "osd":
-            api.SetVariable("min_characters_to_try", "20")
-        else:
-            api.SetVariable("preserve_interword_spaces", "1")
+        # the same variable the command line gets from -c
+        api.SetVariable("preserve_interword_spaces", "1")
         return api
 
     def _api(self, lang: str, oem: int) -> Any:
@@ -196,26 +169,6 @@ class TesserocrEngine:
         # raw pixels, no PNG/BMP round trip; Tesseract does not copy them, so the caller keeps `data` alive
         api.SetImageBytes(data, width, height, depth, width * depth)
         return data
-
-    def osd(self, image: np.ndarray) -> Osd:
-        # legacy-only osd model: default OEM, psm 0 (OSD_ONLY) as `tesseract --psm 0` does
-        api = self._api("osd", int(self._tr.OEM.DEFAULT))
-        api.SetPageSegMode(self._tr.PSM.OSD_ONLY)
-        try:
-            _keep = self._set_image(api, image)
-            found = api.DetectOrientationScript()
-        except RuntimeError as exc:
-            raise OcrError(f"orientation detection failed: {exc}") from exc
-        finally:
-            api.Clear()
-        if not found:
-            raise OcrError("orientation detection failed: too few characters to decide")
-        return Osd(
-            rotate=(360 - int(found["orient_deg"])) % 360,  # Tesseract reports how the page is turned
-            orientation_conf=round(float(found["orient_conf"]), 2),  # as the command prints them
-            script=str(found["script_name"]),
-            script_conf=round(float(found["script_conf"]), 2),
-        )
 
     def words(self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None) -> dict[str, list[Any]]:
         # `file` is of no use here: the pixels go to the library as they are, with no file in between.

@@ -1,6 +1,6 @@
 """Tesseract for the rest of scan2text: which engine is in use, and its word rows grouped into lines.
 
-Everything else asks here for lines, orientation or a confidence; `engines` runs Tesseract. The default engine
+Everything else asks here for lines; `engines` runs Tesseract. The default engine
 runs the `tesseract` command through pytesseract; `--engine tesserocr` (the setting `ocr.engine`,
 `SCAN2TEXT_ENGINE=tesserocr` or `use_engine("tesserocr")`) keeps the models loaded in-process instead, with the
 optional extra `pip install scan2text[tesserocr]`.
@@ -21,7 +21,6 @@ from scan2text.ocr.engines import (
     ENGINE_NAMES,
     Engine,
     EngineUnavailableError,
-    Osd,
     make_engine,
 )
 
@@ -29,13 +28,10 @@ __all__ = [
     "ENGINE_NAMES",
     "Engine",
     "EngineUnavailableError",
-    "Osd",
     "current_engine",
-    "detect_orientation",
     "ensure_engine",
     "languages",
     "lines_from_tsv",
-    "mean_confidence",
     "recognize",
     "use_engine",
     "version",
@@ -97,11 +93,6 @@ def languages() -> set[str]:
     return current_engine().languages()
 
 
-def detect_orientation(image: np.ndarray) -> Osd:
-    """Tesseract OSD. Raises OcrError when the page has too little text to decide."""
-    return current_engine().osd(image)
-
-
 def recognize(image: np.ndarray, lang: str, psm: int = 4, oem: int = 1, file: Path | None = None) -> list[Line]:
     """OCR a page image into lines of words with boxes and confidences, in reading order.
 
@@ -126,12 +117,3 @@ def lines_from_tsv(data: dict[str, list], lang: str) -> list[Line]:
     for n, line in enumerate(lines, start=1):
         line.id = f"l{n:04d}"
     return lines
-
-
-def mean_confidence(image: np.ndarray, lang: str, psm: int = 6) -> tuple[float, int]:
-    """Mean word confidence and the number of words: cheap evidence for orientation and script choice."""
-    lines = recognize(image, lang, psm=psm)
-    words = [w for line in lines for w in line.words if any(ch.isalnum() for ch in w.text)]
-    if not words:
-        return 0.0, 0
-    return sum(w.conf for w in words) / len(words), len(words)

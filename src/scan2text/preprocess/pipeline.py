@@ -23,8 +23,8 @@ from scan2text.preprocess.orientation import (
     LAYOUT_SURE,
     MIN_WORDS,
     TextLines,
+    UpDownReader,
     alignment,
-    decide_up_down,
     line_axis,
     text_lines,
 )
@@ -61,14 +61,21 @@ class _Plan:
 
 
 def preprocess(
-    image: np.ndarray, settings: PreprocessSettings, lang_hint: str | None = None, defer_up_down: bool = False
+    image: np.ndarray,
+    settings: PreprocessSettings,
+    lang_hint: str | None = None,
+    defer_up_down: bool = False,
+    read_up_down: UpDownReader | None = None,
 ) -> tuple[np.ndarray, PreprocessReport]:
     """Clean a page image for OCR. Returns the cleaned single-channel uint8 image and what was done.
+
+    `read_up_down`: reads a strip both ways where the layout cannot tell up from down (the OCR stage's
+    `decide_up_down`); without it, the layout's lean decides.
 
     `defer_up_down`: where the layout cannot tell whether a page is upside down, do not read a strip both
     ways: turn the page the way its layout leans (as scanned when it leans neither way), with orientation
     method "deferred", and let its main reading confirm it or have it checked and turned
-    (`scan2text.up_down.settle_up_down`), which spares a Tesseract run on most such pages. Only taken with a
+    (`scan2text.pipeline.up_down.settle_up_down`), which spares a Tesseract run on most such pages. Only taken with a
     known language, and not for a page with lines running down whose layout leans neither way (90° and 270°
     are equally likely there).
     """
@@ -79,7 +86,7 @@ def preprocess(
     if min(gray.shape) < MIN_SIDE:
         raise PreprocessError(f"image too small to be a page ({gray.shape[1]}x{gray.shape[0]} px)")
     sv = survey(gray, settings.remove_borders)
-    plan = _plan(gray, sv, settings, lang_hint, defer_up_down and lang_hint not in (None, "", "auto"))
+    plan = _plan(gray, sv, settings, lang_hint, defer_up_down and lang_hint not in (None, "", "auto"), read_up_down)
     if grey_step:
         plan.steps.insert(0, grey_step)
     cleaned = _render(gray, sv, plan, settings)
@@ -95,7 +102,8 @@ def preprocess(
     return cleaned, report
 
 
-def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint: str | None, defer: bool) -> _Plan:
+def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint: str | None, defer: bool,
+          read: UpDownReader | None) -> _Plan:
     h, w = gray.shape
     plan = _Plan()
     if not sv.has_text:
@@ -154,11 +162,12 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
     plan.size = (max(1, int(np.ceil((x1 - x0) * plan.scale))), max(1, int(np.ceil((y1 - y0) * plan.scale))))
 
     if settings.orientation:
-        _up_down(gray, sv, plan, vertical, lang_hint, defer)
+        _up_down(gray, sv, plan, vertical, lang_hint, defer, read)
     return plan
 
 
-def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hint: str | None, defer: bool) -> None:
+def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hint: str | None, defer: bool,
+             read: UpDownReader | None) -> None:
     """Decide whether the planned page is upside down (layout first, reading if unsure); turn the plan if so."""
     assert plan.xheight is not None
     xh_out = plan.xheight * plan.scale
@@ -173,9 +182,12 @@ def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hin
         # answer; the main reading confirms it or sends the page back for the strip test (`settle_up_down`).
         flip, confidence, method = layout <= -LEAN, 0.0, DEFERRED
         evidence = f"layout {layout:+.2f}, {len(lines)} lines; {DEFERRED_STEP}"
+    elif read is None:
+        flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * LAYOUT_SURE)), "layout"
+        evidence = f"layout {layout:+.2f}, {len(lines)} lines; nothing to read a strip with"
     else:
         strip = _strip(gray, sv, plan, lines, fx, fy, xh_out)
-        verdict = decide_up_down(strip, lang_hint, must_choose=vertical)
+        verdict = read(strip, lang_hint, vertical)
         flip, confidence, method = verdict.flip, verdict.confidence, "reading"
         evidence = (
             f"reading {verdict.lang}: as scanned {verdict.conf_as_is:.0f}, turned {verdict.conf_turned:.0f},"

@@ -31,10 +31,11 @@ from scan2text.diff.metrics import EditCounts, edit_counts, tokens, word_counts
 from scan2text.errors import BlankPageError, Scan2TextError
 from scan2text.ingest import PageSource, count_frames, load_image
 from scan2text.ocr import OcrResult, engines, ocr_page, tesseract
-from scan2text.pages import one_thread_per_page
+from scan2text.ocr.orientation import decide_up_down
+from scan2text.pipeline.page import one_thread_per_page
+from scan2text.pipeline.up_down import settle_up_down
 from scan2text.preprocess import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
-from scan2text.up_down import settle_up_down
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
@@ -184,7 +185,7 @@ def bench_page(root: Path, page: BenchPage, settings: PreprocessSettings, psm: i
     raw_seconds = time.perf_counter() - raw_started if raw else 0.0
     cpu = cpu_seconds()
     hint = page.language if lang_hint else None
-    cleaned, report = preprocess(image, settings, hint, defer_up_down=True)
+    cleaned, report = preprocess(image, settings, hint, defer_up_down=True, read_up_down=decide_up_down)
     pre_cpu = cpu_seconds() - cpu
     result, seconds, ocr_cpu = _read_as_scan2text(cleaned, hint, psm)
     if result is not None:

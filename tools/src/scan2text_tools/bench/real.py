@@ -5,9 +5,9 @@ by up to four sides:
 
 - `tesseract`: the `tesseract IMAGE - -l LANG` command on the scan file, Tesseract's own page segmentation
   (psm 3), one OpenMP thread; its CPU is the child process's.
-- `auto`: scan2text's page path (`scan2text.pages.process_page`: preprocess, OCR, up/down settle) with
+- `auto`: scan2text's page path (`scan2text.pipeline.page.process_page`: preprocess, OCR, up/down settle) with
   `--lang auto`, as `scan2text run DIR` reads the folder: its first page has its script detected, the next
-  ones are tried first in the language of the page before (see `scan2text.language_hints`).
+  ones are tried first in the language of the page before (see `scan2text.pipeline.language_hints`).
 - `fixed`: the same path with the page's language fixed.
 - `ocrmypdf`: `ocrmypdf --rotate-pages --deskew --clean`, its sidecar text, only where the command exists.
 
@@ -35,10 +35,10 @@ from rich.markup import escape
 from scan2text.diff.metrics import EditCounts, edit_counts
 from scan2text.errors import Scan2TextError
 from scan2text.ingest import PageSource, count_frames
-from scan2text.language_hints import LanguageHints
 from scan2text.ocr import engines
 from scan2text.ocr.script import SCRIPT_LANG, dominant_script
-from scan2text.pages import process_page
+from scan2text.pipeline.language_hints import LanguageHints
+from scan2text.pipeline.page import process_page
 from scan2text.settings import Settings
 from scan2text_tools.bench.quality import IMAGE_SUFFIXES, cpu_seconds, normalize_text, words_lost
 

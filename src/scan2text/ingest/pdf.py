@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from scan2text.errors import InputError
-from scan2text.image_limits import check_size
+from scan2text.ingest.limits import check_size
 
 # Pages whose one image is not the whole page (born-digital PDFs, vector text) are rendered at
 # this resolution instead: a typical archive scan resolution.

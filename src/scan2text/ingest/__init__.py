@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from scan2text.errors import InputError
-from scan2text.image_limits import MAX_PIXELS, check_size
+from scan2text.ingest.limits import MAX_PIXELS, check_size
 from scan2text.models import Model, SheetRef
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -132,7 +132,7 @@ def count_frames(path: Path) -> int:
     try:
         if path.suffix.lower() in PDF_SUFFIXES:
             # Imported on the first PDF: PDFium takes 80 ms to load, which batches of images need not pay.
-            from scan2text.pdf import page_count
+            from scan2text.ingest.pdf import page_count
 
             return page_count(path)
         with Image.open(path) as im:
@@ -166,7 +166,7 @@ def load_image(source: PageSource) -> np.ndarray:
     if path.stat().st_size == 0:
         raise InputError("file is empty (0 bytes)", source.path)
     if path.suffix.lower() in PDF_SUFFIXES:
-        from scan2text.pdf import load_page
+        from scan2text.ingest.pdf import load_page
 
         return load_page(path, source.frame)
     try:

@@ -18,8 +18,8 @@ import numpy as np
 
 from scan2text.models import Line, OrientationResult, PreprocessReport
 from scan2text.ocr import OcrResult, mean_word_conf, ocr_page
+from scan2text.ocr.orientation import decide_up_down
 from scan2text.preprocess import geometry
-from scan2text.preprocess.orientation import decide_up_down
 from scan2text.preprocess.pipeline import DEFERRED, DEFERRED_STEP
 from scan2text.settings import OcrSettings
 

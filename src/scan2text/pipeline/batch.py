@@ -18,14 +18,14 @@ from scan2text import __version__
 from scan2text.errors import InputError, Scan2TextError
 from scan2text.extract import build_records
 from scan2text.ingest import PageSource, content_hash, discover, file_folder
-from scan2text.language_hints import LanguageHints
 from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
-from scan2text.outputs import PageError, now, read_page, write_errors, write_records
-from scan2text.pages import cache_key, process_page
-from scan2text.progress import current as progress
+from scan2text.pipeline.language_hints import LanguageHints
+from scan2text.pipeline.page import cache_key, process_page
+from scan2text.pipeline.progress import current as progress
 from scan2text.settings import Settings
 from scan2text.store import Store
+from scan2text.store.files import PageError, now, read_page, write_errors, write_records
 from scan2text.store.run_folder import RunFolder
 
 log = logging.getLogger("scan2text")

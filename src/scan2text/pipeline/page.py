@@ -14,11 +14,12 @@ from scan2text.errors import BlankPageError, Scan2TextError
 from scan2text.ingest import PageSource, load_image
 from scan2text.models import Page
 from scan2text.ocr import ocr_page
-from scan2text.outputs import write_clean_image, write_page
+from scan2text.ocr.orientation import decide_up_down
+from scan2text.pipeline.up_down import settle_up_down
 from scan2text.preprocess import preprocess
 from scan2text.settings import Settings
+from scan2text.store.files import write_clean_image, write_page
 from scan2text.store.run_folder import RunFolder
-from scan2text.up_down import settle_up_down
 
 
 def cache_key(content_hash: str, frame: int, settings: Settings) -> str:
@@ -57,7 +58,8 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
     if settings.ocr.lang != "auto":
         lang_hint = settings.ocr.lang
     # With the language known, a page whose layout leaves up/down open is settled by its main reading.
-    cleaned, report = preprocess(image, settings.preprocess, lang_hint=lang_hint, defer_up_down=True)
+    cleaned, report = preprocess(image, settings.preprocess, lang_hint=lang_hint, defer_up_down=True,
+                                 read_up_down=decide_up_down)
     del image  # pages can be 100 MB; keep only what the next step needs
     # Written before the reading, which takes it from the file (see PytesseractEngine.words).
     clean_rel = write_clean_image(out_dir, source.id, cleaned)
