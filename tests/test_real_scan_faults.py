@@ -183,3 +183,17 @@ def test_typed_words_read_surely_keep_the_folders_language_on_a_page_of_stamps_a
     assert sure_in([*scribbles, _line([("Legation", 93)])], "eng") is None
     # sure words of another script are no evidence for the model that read them
     assert sure_in([_line([("Правительство", 90), ("Армении", 92), ("честь", 91), ("сообщить", 93)])], "eng") is None
+
+
+@pytest.mark.integration
+def test_the_script_model_is_kept_only_where_it_reads_clearly_better() -> None:
+    from test_preprocess import page as typed
+
+    cleaned, _ = preprocess(typed(HYE, "hye"), PreprocessSettings(), "hye", read_up_down=decide_up_down)
+    # tried on every page (threshold above any confidence): on typewritten Armenian the two models read alike,
+    # so the language model stays
+    tried = ocr_page(cleaned, OcrSettings(lang="hye", script_model_below=101))
+    assert "script model" not in tried.basis and all(line.language == "hye" for line in tried.lines)
+    # a script model Tesseract does not have is passed over, not an error
+    missing = ocr_page(cleaned, OcrSettings(lang="hye", script_model_below=101, script_models={"hye": "Klingon"}))
+    assert [line.text for line in missing.lines] == [line.text for line in tried.lines]

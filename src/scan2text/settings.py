@@ -89,6 +89,15 @@ class OcrSettings(_Section):
         "covers (a typed line Tesseract's layout took for a picture or a rule); what does not read as text is set "
         "aside with its reason",
     )
+    script_models: dict[str, str] = Field(
+        {"hye": "Armenian", "rus": "Cyrillic"},
+        description="Tesseract's script model tried, per language, on a page its language model reads below "
+        "script_model_below; kept only where it reads a sample of the page's lines clearly better (Armenian read "
+        "1920s print far better than hye; Latin read English typescripts worse than eng, so it is not tried)",
+    )
+    script_model_below: float = Field(
+        80.0, description="Mean word confidence under which a page's script model is tried (see script_models)"
+    )
     hint_accept_conf: float = Field(
         75.0,
         description="With 'auto', a page read with its folder's last language is kept at this mean confidence or "

@@ -22,6 +22,7 @@ from scan2text.ocr.script import (
     script_counts,
     sure_in,
 )
+from scan2text.ocr.script_model import as_language, better_script_model
 from scan2text.ocr.stitch import stitch, words_by_slot
 from scan2text.settings import OcrSettings
 
@@ -60,6 +61,12 @@ def ocr_page(
     lang, script, lines, basis = _read_in_language(image, settings, hint, file)
     if not lines:
         raise BlankPageError("no text found on the page (blank or unreadable scan)")
+    if mean_word_conf(lines) < settings.script_model_below:
+        found = better_script_model(image, lang, settings.script_models)
+        if found is not None:
+            model, why = found
+            lines = as_language(tesseract.recognize(image, model, psm=settings.psm, oem=settings.oem, file=file), lang)
+            basis = f"{basis}; {why}"
     replaced = 0
     if settings.lang == "auto":
         lines, replaced = second_pass(image, lines, lang, settings)

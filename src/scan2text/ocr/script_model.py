@@ -1,0 +1,51 @@
+"""A second candidate reader per page: Tesseract's model for the whole script, where it reads better.
+
+Besides the language models (eng, rus, hye) Tesseract has one model per script (`Latin`, `Cyrillic`,
+`Armenian`; Debian's tesseract-ocr-script-* packages), trained on many more fonts. On 1920s Armenian print the
+script model read far better than `hye`; on typewritten pages they read alike. So it is not chosen by language
+but by each page's evidence: on a page its language model reads weakly, a sample of the page's lines is read by
+both, and the script model's reading is kept only when it is clearly more confident.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from scan2text.models import Line
+from scan2text.ocr import tesseract
+from scan2text.ocr.script import line_sample
+
+# points of mean word confidence by which the script model must beat the language model on the sample
+_CLEARLY_BETTER = 5.0
+
+
+@cache
+def _installed() -> frozenset[str]:
+    return frozenset(tesseract.languages())
+
+
+def _mean_conf(lines: list[Line]) -> float:
+    words = [w.conf for line in lines for w in line.words if any(ch.isalpha() for ch in w.text)]
+    return sum(words) / len(words) if words else 0.0
+
+
+def better_script_model(image: np.ndarray, lang: str, candidates: dict[str, str]) -> tuple[str, str] | None:
+    """(script model, why) when `lang`'s script model reads a sample of the page clearly better; else None."""
+    model = candidates.get(lang)
+    if model is None or model not in _installed():
+        return None
+    sample = line_sample(image)
+    if sample is None:
+        return None
+    own = _mean_conf(tesseract.recognize(sample, lang, psm=6))
+    other = _mean_conf(tesseract.recognize(sample, model, psm=6))
+    if other < own + _CLEARLY_BETTER:
+        return None
+    return model, f"read with the {model} script model (a sample of its lines: {other:.0f} against {lang} {own:.0f})"
+
+
+def as_language(lines: list[Line], lang: str) -> list[Line]:
+    """Lines read by a script model, labelled with the page's language as every later stage expects."""
+    return [line.model_copy(update={"language": lang}) for line in lines]
