@@ -197,3 +197,26 @@ def test_the_script_model_is_kept_only_where_it_reads_clearly_better() -> None:
     # a script model Tesseract does not have is passed over, not an error
     missing = ocr_page(cleaned, OcrSettings(lang="hye", script_model_below=101, script_models={"hye": "Klingon"}))
     assert [line.text for line in missing.lines] == [line.text for line in tried.lines]
+
+
+@pytest.mark.integration
+def test_an_english_page_with_a_russian_received_stamp_is_read_as_english() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    page, rows = typed_page()
+    canvas = Image.fromarray(page)
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 34)
+    x0, y0 = int(page.shape[1] * 0.55), rows[1][0]
+    draw.rectangle((x0, y0, x0 + 560, y0 + 170), outline=60, width=5)
+    stamp = ["ВХОДЯЩИЙ № 1274", "ЦЕНТРАЛЬНЫЙ АРХИВ", "получено 12.V.1939"]
+    for n, text in enumerate(stamp):
+        draw.text((x0 + 14, y0 + 10 + n * 52), text, font=font, fill=60)
+    cleaned, _ = preprocess(np.array(canvas), PreprocessSettings(), None, read_up_down=decide_up_down)
+    result = ocr_page(cleaned, OcrSettings(lang="auto"))
+    assert result.language == "eng"
+    # the stamp's own lines may be read by the Russian model; no typed line is
+    for line in result.lines:
+        if line.language != "eng":
+            assert any(word in " ".join(stamp) for word in line.text.split()), line.text
+    assert [line.text for line in result.lines if line.language == "eng"][:2] == LINES[:2]
