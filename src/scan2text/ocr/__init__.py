@@ -19,6 +19,7 @@ from scan2text.ocr.script import (
     SCRIPT_LANG,
     choose_language,
     detect_script,
+    dominant_script,
     script_counts,
     sure_in,
 )
@@ -142,8 +143,8 @@ def language_mismatch(image: np.ndarray, lang: str, mean_conf: float) -> list[st
 def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSettings) -> tuple[list[Line], int]:
     """Re-read low-confidence typed lines with each other model; keep whichever reading is more confident.
 
-    A Russian page may carry an English source line, an Armenian one a Russian stamp. The weak
-    lines are stitched into one image so each extra model costs one Tesseract call, not one per line.
+    A Russian page may carry an English source line, an Armenian one a Russian stamp. The weak lines are
+    stitched into one image and read once by the other models together, not once per line and model.
     """
     typical = float(np.median([line.box.h for line in lines]))
     weak = [i for i, line in enumerate(lines) if line.conf < settings.second_pass_conf and line.box.h > 8
@@ -153,15 +154,21 @@ def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSe
         return lines, 0
     stitched, slots = stitch(image, [lines[i].box for i in weak], pad=6)
     best = {i: lines[i] for i in weak}
-    for other in (code for code in SCRIPT_LANG.values() if code != lang):
-        reread = tesseract.recognize(stitched, other, psm=6, oem=settings.oem)
-        for slot, words in words_by_slot(reread, slots).items():
-            candidate = Line.of_words(words, other)
-            index = weak[slot]
-            # A damaged line reads badly in every model; only a clearly good reading counts as the right script,
-            # and only one with letters to show for it: any model reads "-3-", and "РА" is Latin "PA" in Cyrillic.
-            if (candidate.conf > best[index].conf + 10 and candidate.conf >= _SECOND_PASS_MIN_CONF
-                    and script_counts(candidate.text)[LANG_SCRIPT[other]] >= _SECOND_PASS_MIN_LETTERS):
-                best[index] = candidate.model_copy(update={"id": lines[index].id})
+    # One reading with the other models together: Tesseract tries the second only on words the first reads
+    # weakly, so it costs less than a reading per model (US despatch: 0.44 s -> 0.3 s of CPU).
+    others = "+".join(code for code in SCRIPT_LANG.values() if code != lang)
+    reread = tesseract.recognize(stitched, others, psm=6, oem=settings.oem)
+    for slot, words in words_by_slot(reread, slots).items():
+        script = dominant_script(" ".join(w.text for w in words))
+        other = SCRIPT_LANG.get(script or "")
+        if other is None or other == lang:
+            continue
+        candidate = Line.of_words(words, other)
+        index = weak[slot]
+        # A damaged line reads badly in every model; only a clearly good reading counts as the right script,
+        # and only one with letters to show for it: any model reads "-3-", and "РА" is Latin "PA" in Cyrillic.
+        if (candidate.conf > best[index].conf + 10 and candidate.conf >= _SECOND_PASS_MIN_CONF
+                and script_counts(candidate.text)[script] >= _SECOND_PASS_MIN_LETTERS):
+            best[index] = candidate.model_copy(update={"id": lines[index].id})
     replaced = sum(1 for i in weak if best[i] is not lines[i])
     return [best.get(i, line) for i, line in enumerate(lines)], replaced
