@@ -17,6 +17,7 @@ from scan2text.extract.tolerant import (
     CLEAN,
     COLONS,
     DASH_RE,
+    FLAG_BELOW,
     FUZZY,
     REPAIRED,
     SPECKS,
@@ -104,11 +105,11 @@ def _fields(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> tuple[lis
         if not val:
             continue
         has_digit = any(ch.isdigit() for ch in val.group("val"))
-        if confused is not None and has_digit:
+        matched = match_keyword(tok.group() + ".", lex.all_keywords, min_fuzzy_len=4)
+        if confused is not None and has_digit and (matched is None or matched[1] < CLEAN):
             # 'Է. 17' for 'ց. 1', 'Թ- 50' for 'թ. 50': an abbreviation rough OCR is known to make of another
             cands.append((confused, tok.start(), tok_end, REPAIRED, val))
             continue
-        matched = match_keyword(tok.group() + ".", lex.all_keywords, min_fuzzy_len=4)
         if matched is not None:
             if not has_digit and (matched[1] < CLEAN or len(val.group("val")) > 2
                                   or fix_number(val.group("val"))[0] == val.group("val")):
@@ -266,7 +267,7 @@ def _source(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> SourcePar
             numbers = [int(n) for n in re.findall(r"\d+", printed)]
             src.sheet_first, src.sheet_last = numbers[0], numbers[-1]
             src.verso = bool(re.search(r"[^\d\s,–]", printed.replace(" and ", " ").replace(" и ", " ")))
-    if sum(c < CLEAN for kind, *_, c in hits) >= ROUGH_FIELDS:
+    if sum(c < FLAG_BELOW for *_, c in hits) >= ROUGH_FIELDS:
         # A line this rough misreads digits as readily as letters ('ֆ. 2090' for 'ֆ. 200'): no number in it
         # is sure, so none of them goes unflagged.
         for name in ("fund", "inventory", "file", "sheets"):

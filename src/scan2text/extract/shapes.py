@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 
 from scan2text.extract.dates import ParsedDate, find_dates
 from scan2text.extract.headers import _number_patterns, _place, _split_prefix, is_caps, type_word
-from scan2text.extract.tolerant import CLEAN, FUZZY, REPAIRED, join_lines, match_keyword, phrases, strip_specks
+from scan2text.extract.tolerant import CLEAN, FUZZY, join_lines, match_keyword, phrases, strip_specks
 from scan2text.grammar import Grammar
 
 # '- 2 -', '-3-', '— 4 —', '2.', 'Page 2': a page number alone on the top line.
@@ -120,8 +120,10 @@ class ShapeReader:
         out: list[str] = []
         if not ks:
             return out
+        if mark := self._page_mark(page):
+            out.append(f"page number '{mark}' at the top")
         top = [self.lines[k].text for k in ks[:2]]
-        if any(_PAGE_MARK.match(t) or _DASHED_MARK.match(t) for t in top) or any(
+        if not mark and any(_PAGE_MARK.match(t) or _DASHED_MARK.match(t) for t in top) or any(
                 _starts_with(t, self.continuation) for t in top):
             out.append(f"page number '{top[0]}' at the top")
         first_word = re.search(r"[^\W\d_]+", top[0])
@@ -139,10 +141,17 @@ class ShapeReader:
                 out.append("the page before ends on a catchword")
         return out
 
+    def _page_mark(self, page: int) -> str | None:
+        """A page number ('- 2 -', '3.') among the page's first two lines."""
+        tops = [self.lines[k].text for k in self._page_lines(page) if self.lines[k].text.strip()][:2]
+        return next((t for t in tops if _PAGE_MARK.match(t) or _DASHED_MARK.match(t)), None)
+
     # ------------------------------------------------------------------ the header at a page top
     def header(self, page: int) -> ShapeHeader:
         """The evidence that a document starts at this page's top, and the fields its header gives."""
         h = ShapeHeader()
+        if self._page_mark(page):
+            return h  # a continuation page: no header here
         ks = self._real(self._page_lines(page))[: self.ev.header_lines]
         seen: set[str] = set()
 
@@ -183,7 +192,7 @@ class ShapeReader:
                 continue
             if m := _starts_with(text, self.subjects):
                 rest = text[m.end():].lstrip()
-                if rest.startswith((":", "։", "-")) or self.subjects and m.group("w")[0].isupper() and ":" in rest[:2]:
+                if rest.startswith((":", "։", "-")):  # 'Subject:', 'Re:', 'Тема:'; not 'Regarding the …'
                     subject, used = self._run_on(ks[n - 1:], text[m.end():].lstrip(" :։-"))
                     h.subject = subject
                     for j in used:
@@ -203,12 +212,13 @@ class ShapeReader:
                 n += len(used) - 1
                 add("addressee", self.ev.addressee, f"addressee '{text[:40]}'")
                 continue
-            if (tw := type_word(text, [False] * len(text), self.g)) and not text.endswith((".", ",", ";")):
+            if (h.doc_type is None and (tw := type_word(text, [False] * len(text), self.g))
+                    and not text.endswith((".", ",", ";"))):
                 add("doc_type", self.ev.doc_type, f"document type '{text[:40]}'")
                 h.doc_type, h.conf["doc_type"] = tw[0], tw[1]
                 h.title, h.roles[k] = text, "title"
                 continue
-            if cue := self._cue(text):
+            if (cue := self._cue(text)) and len(text) <= 2 * MAX_DATE_LINE:
                 add("doc_type", self.ev.doc_type, f"document type '{text[:40]}'")
                 h.doc_type = cue
                 title, used = self._run_on(ks[n - 1:], text)
@@ -241,12 +251,13 @@ class ShapeReader:
         return None
 
     def _cue(self, text: str) -> str | None:
-        low = text.lower()
+        # The cue opens the title ('The Experiences of …', 'Testimony of …'): a body line may mention a telegram.
+        low = " ".join(text.lower().split()[:4])
         for cue, doc_type in sorted(self.g.type_cues.items(), key=lambda kv: -len(kv[0])):
             if re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", low):
                 return doc_type
         # 'The Uxperiences of …': a cue OCR damaged in one letter
-        for m in re.finditer(r"[^\W\d_]{6,}(?:\s+[^\W\d_]+)?", text):
+        for m in re.finditer(r"[^\W\d_]{6,}(?:\s+[^\W\d_]+)?", " ".join(text.split()[:4])):
             hit = match_keyword(m.group(), list(self.g.type_cues), min_fuzzy_len=8, cutoff=85)
             if hit:
                 return self.g.type_cues[hit[0].lower()]
@@ -332,6 +343,8 @@ class ShapeReader:
             return []
         out: list[str] = []
         for k in range(closing + 1, min(end, closing + 5)):
+            if self.lines[k].page != self.lines[closing].page:
+                break
             text = strip_specks(self.lines[k].text).strip(" ,")
             if (sum(ch.isalpha() for ch in text) < 3 or _TYPIST.match(text)
                     or re.match(r"^(?:File|Encl|Enclosure|Copy|Файл|Дело)\b", text, re.IGNORECASE)):

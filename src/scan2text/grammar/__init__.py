@@ -191,4 +191,5 @@ def load_grammar(path: str | Path | None = None) -> Grammar:
     return _build(data, path)
 
 
-__all__ = ["Archive", "Evidence", "Grammar", "GrammarError", "LanguageGrammar", "Places", "default_grammar", "load_grammar"]
+__all__ = ["Archive", "Evidence", "Grammar", "GrammarError", "LanguageGrammar", "Places", "default_grammar",
+           "load_grammar"]
