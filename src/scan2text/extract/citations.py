@@ -17,7 +17,6 @@ from scan2text.extract.tolerant import (
     CLEAN,
     COLONS,
     DASH_RE,
-    FLAG_BELOW,
     FUZZY,
     REPAIRED,
     SPECKS,
@@ -85,7 +84,7 @@ def _lex(g: Grammar) -> _Lexicon:
 
 
 Hit = tuple[str, int, int, str, float]
-ROUGH_FIELDS = 2  # fields read only through OCR damage that make a source line rough
+ROUGH_FIELDS = 2  # abbreviations read only through a confusion or by their place that make a source line rough
 
 
 def _fields(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> tuple[list[Hit], int]:
@@ -106,9 +105,9 @@ def _fields(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> tuple[lis
             continue
         has_digit = any(ch.isdigit() for ch in val.group("val"))
         matched = match_keyword(tok.group() + ".", lex.all_keywords, min_fuzzy_len=4)
-        if confused is not None and has_digit and (matched is None or matched[1] < CLEAN):
+        if confused is not None and has_digit and (matched is None or matched[1] < CLEAN or tok_end > tok.end()):
             # 'Է. 17' for 'ց. 1', 'Թ- 50' for 'թ. 50': an abbreviation rough OCR is known to make of another
-            cands.append((confused, tok.start(), tok_end, REPAIRED, val))
+            cands.append((confused, tok.start(), tok_end, FUZZY, val))
             continue
         if matched is not None:
             if not has_digit and (matched[1] < CLEAN or len(val.group("val")) > 2
@@ -267,9 +266,10 @@ def _source(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> SourcePar
             numbers = [int(n) for n in re.findall(r"\d+", printed)]
             src.sheet_first, src.sheet_last = numbers[0], numbers[-1]
             src.verso = bool(re.search(r"[^\d\s,–]", printed.replace(" and ", " ").replace(" и ", " ")))
-    if sum(c < FLAG_BELOW for *_, c in hits) >= ROUGH_FIELDS:
-        # A line this rough misreads digits as readily as letters ('ֆ. 2090' for 'ֆ. 200'): no number in it
-        # is sure, so none of them goes unflagged.
+    if sum(c <= FUZZY for *_, c in hits) >= ROUGH_FIELDS:
+        # Two abbreviations known only by a confusion or their place ('Է.', 'п.'), not by a look-alike letter
+        # ('2O0'): a line this rough misreads digits as readily ('ֆ. 2090' for 'ֆ. 200'), so none of its
+        # numbers goes unflagged.
         for name in ("fund", "inventory", "file", "sheets"):
             if name in conf:
                 conf[name] = min(conf[name], FUZZY)

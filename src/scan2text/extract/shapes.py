@@ -123,9 +123,8 @@ class ShapeReader:
         if mark := self._page_mark(page):
             out.append(f"page number '{mark}' at the top")
         top = [self.lines[k].text for k in ks[:2]]
-        if not mark and any(_PAGE_MARK.match(t) or _DASHED_MARK.match(t) for t in top) or any(
-                _starts_with(t, self.continuation) for t in top):
-            out.append(f"page number '{top[0]}' at the top")
+        if not mark and any(_starts_with(t, self.continuation) for t in top):
+            out.append(f"continuation mark '{top[0][:20]}' at the top")
         first_word = re.search(r"[^\W\d_]+", top[0])
         opening = top[1] if (len(top) > 1 and len(top[0]) <= 4) else top[0]  # 'Bee': the page number misread
         if (word := re.search(r"[^\W\d_]+", opening)) and word.group()[0].islower() and word.start() <= 2:
