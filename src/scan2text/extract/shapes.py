@@ -91,7 +91,10 @@ class ShapeReader:
         self.lines = [_Line(t.strip(), c, p, k == 0 or pages[k - 1] != p)
                       for k, (t, c, p) in enumerate(zip(texts, confs, pages, strict=True))]
         self.images = images
-        self.page_first = {ln.page: k for k, ln in reversed(list(enumerate(self.lines)))}
+        self._by_page: dict[int, list[int]] = {}
+        for k, ln in enumerate(self.lines):
+            self._by_page.setdefault(ln.page, []).append(k)
+        self.page_first = {page: ks[0] for page, ks in self._by_page.items()}
         self.closings = grammar.words("closings")
         self.salutations = grammar.words("salutations")
         self.openings = grammar.words("addressee_openings")
@@ -99,7 +102,7 @@ class ShapeReader:
         self.continuation = grammar.words("continuation_words")
 
     def _page_lines(self, page: int) -> list[int]:
-        return [k for k, ln in enumerate(self.lines) if ln.page == page]
+        return self._by_page.get(page, [])
 
     def _real(self, ks: list[int]) -> list[int]:
         """Lines with some letters or digits to them (specks and stamp crumbs left out)."""
@@ -348,8 +351,8 @@ class ShapeReader:
             if (sum(ch.isalpha() for ch in text) < 3 or _TYPIST.match(text)
                     or re.match(r"^(?:File|Encl|Enclosure|Copy|Файл|Дело)\b", text, re.IGNORECASE)):
                 continue
-            if self.lines[k].conf and self.lines[k].conf < HANDWRITING_CONF:
-                continue
+            if self.lines[k].conf < HANDWRITING_CONF:
+                continue  # Tesseract's 0 or a low score: a scrawl, not a typed name
             out.append(text)
         return out[:2]
 
