@@ -126,7 +126,9 @@ def test_unreadable_abbreviations_are_read_by_their_place_and_flagged() -> None:
     src = sources[0]
     assert (src.source.archive, src.source.fund, src.source.inventory, src.source.file, src.source.sheets) == (
         "ЦГИА РА", "200", "1", "271", "213–214 об.")
-    assert {k for k, v in src.confidence.items() if v < FLAG_BELOW} == {"fund", "file", "sheets"}
+    # Three abbreviations known only by their place: the line is rough, so its clean-looking 'оп. 1' is not
+    # trusted either (rough OCR misreads digits as readily as letters).
+    assert {k for k, v in src.confidence.items() if v < FLAG_BELOW} == {"fund", "inventory", "file", "sheets"}
 
 
 def test_armenian_citation_as_ocr_reads_it() -> None:

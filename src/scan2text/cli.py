@@ -77,7 +77,8 @@ def require_tools() -> None:
 
 
 def load_settings(
-    config: Path | None, lang: str | None, workers: int | None, engine: str | None = None
+    config: Path | None, lang: str | None, workers: int | None, engine: str | None = None,
+    grammar: Path | None = None,
 ) -> Settings:
     """The settings file, if any, with the command line's choices over it; a Scan2TextError names what is wrong."""
     data: dict = {}
@@ -92,6 +93,15 @@ def load_settings(
         data["ocr"] = {**data.get("ocr", {}), **ocr}
     if workers is not None:
         data["workers"] = workers
+    if grammar is not None:
+        data["grammar"] = str(grammar.resolve())
+    if data.get("grammar"):
+        from scan2text.grammar import GrammarError, load_grammar
+
+        try:
+            load_grammar(data["grammar"])  # a grammar that cannot be read stops the run before any page is read
+        except GrammarError as exc:
+            raise Scan2TextError(str(exc), str(data["grammar"])) from exc
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -114,6 +124,9 @@ def run(
     ] = None,
     manifest: Annotated[Path | None, typer.Option(help="CSV mapping images to fund/inventory/file/sheet")] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML or JSON), see `scan2text settings`")] = None,
+    grammar: Annotated[
+        Path | None, typer.Option(help="Grammar TOML with an archive's own header shapes, merged over the default")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Redo pages already finished with the same settings")] = False,
     dask_address: Annotated[
         str | None, typer.Option(help="Run pages on an existing Dask cluster, e.g. tcp://host:8786")
@@ -126,7 +139,7 @@ def run(
     from scan2text.ocr.tesseract import ensure_engine  # here, so that `--help` and the light commands skip it
 
     try:
-        settings = load_settings(config, lang, workers, engine)
+        settings = load_settings(config, lang, workers, engine, grammar)
         ensure_engine(settings.ocr.engine)  # an engine that cannot run stops the run here, before Prefect starts
     except Scan2TextError as exc:
         usage_error(str(exc))

@@ -195,4 +195,8 @@ class Record(Model):
     published_in: list[Publication] = []
     confidence: dict[str, float] = Field(default_factory=dict, description="Per-field confidence, 0-1")
     flags: list[str] = Field(default_factory=list, description="Fields a reviewer should check")
+    review: list[str] = Field(
+        default_factory=list, description="Why a reviewer should check the document as a whole: a start made on weak "
+        "evidence, many pages with no header (flag 'boundary')",
+    )
     ocr_conf: float = Field(0.0, description="Mean OCR word confidence over the document's lines")

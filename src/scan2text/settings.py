@@ -120,3 +120,7 @@ class Settings(_Section):
     preprocess: PreprocessSettings = PreprocessSettings()
     ocr: OcrSettings = OcrSettings()
     workers: int = Field(0, description="Parallel page workers; 0 means one per core")
+    grammar: str | None = Field(
+        None, description="A grammar TOML (header shapes, document types, places, evidence weights) merged over the "
+        "default one, see src/scan2text/grammar/default.toml",
+    )

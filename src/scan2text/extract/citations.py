@@ -64,6 +64,14 @@ class _Lexicon:
         self.source_anywhere = re.compile(rf"(?<!\w)(?:{phrases(g.words('source_keywords'))}){colon}")
         self.published = re.compile(rf"(?:{phrases(g.words('published_keywords'))}){colon}", re.IGNORECASE)
         self.copy = re.compile(rf"(?:{phrases(g.words('copy_keywords'))}){colon}", re.IGNORECASE)
+        # Case matters here: 'Ф.' is a confusion only where the grammar's own 'ф.' is not what was printed.
+        self.confusions = {printed: self.kind_of[norm_key(meant)] for printed, meant in g.confusions.items()
+                           if norm_key(meant) in self.kind_of}
+
+    def confused(self, seg: str, tok: re.Match[str]) -> str | None:
+        """The field kind of an abbreviation printed as one rough OCR makes of another ('Է.' for 'ց.')."""
+        after = seg[tok.end(): tok.end() + 1]
+        return self.confusions.get(tok.group() + after) if after in (".", "-", ",") else None
 
 
 _LEXICONS: dict[int, _Lexicon] = {}
@@ -76,6 +84,7 @@ def _lex(g: Grammar) -> _Lexicon:
 
 
 Hit = tuple[str, int, int, str, float]
+ROUGH_FIELDS = 2  # abbreviations read only through a confusion or by their place that make a source line rough
 
 
 def _fields(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> tuple[list[Hit], int]:
@@ -89,11 +98,17 @@ def _fields(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> tuple[lis
     for tok in _TOKEN.finditer(seg):
         if cands and tok.start() < cands[-1][2]:
             continue
-        val = _VALUE.match(seg, tok.end())
+        confused = lex.confused(seg, tok)
+        tok_end = tok.end() + (1 if confused and seg.startswith("-", tok.end()) else 0)
+        val = _VALUE.match(seg, tok_end)
         if not val:
             continue
         has_digit = any(ch.isdigit() for ch in val.group("val"))
         matched = match_keyword(tok.group() + ".", lex.all_keywords, min_fuzzy_len=4)
+        if confused is not None and has_digit and (matched is None or matched[1] < CLEAN or tok_end > tok.end()):
+            # 'Է. 17' for 'ց. 1', 'Թ- 50' for 'թ. 50': an abbreviation rough OCR is known to make of another
+            cands.append((confused, tok.start(), tok_end, FUZZY, val))
+            continue
         if matched is not None:
             if not has_digit and (matched[1] < CLEAN or len(val.group("val")) > 2
                                   or fix_number(val.group("val"))[0] == val.group("val")):
@@ -251,6 +266,13 @@ def _source(seg: str, mask: list[bool], offset: int, lex: _Lexicon) -> SourcePar
             numbers = [int(n) for n in re.findall(r"\d+", printed)]
             src.sheet_first, src.sheet_last = numbers[0], numbers[-1]
             src.verso = bool(re.search(r"[^\d\s,–]", printed.replace(" and ", " ").replace(" и ", " ")))
+    if sum(c <= FUZZY for *_, c in hits) >= ROUGH_FIELDS:
+        # Two abbreviations known only by a confusion or their place ('Է.', 'п.'), not by a look-alike letter
+        # ('2O0'): a line this rough misreads digits as readily ('ֆ. 2090' for 'ֆ. 200'), so none of its
+        # numbers goes unflagged.
+        for name in ("fund", "inventory", "file", "sheets"):
+            if name in conf:
+                conf[name] = min(conf[name], FUZZY)
     tail = seg[hits[-1][2]:] if hits else ""
     src.form, form_conf = _forms(tail, lex)
     conf["form"] = min(form_conf, conf.pop("repeated", CLEAN))

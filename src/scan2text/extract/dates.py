@@ -42,6 +42,11 @@ _E = r"(?!\w|[^\w\s]\d)"  # nor cut off before a speck and more digits ('հու�
 # Each pattern names day/month/year groups; `*2` groups are the second date of a range, or the
 # New Style date when `ns` is set on the pattern.
 _RANGE_DAY = rf"(?:{_DASH}(?P<d2>{_D}))?"
+_ORD = r"(?:st|nd|rd|th|d|-?го|-?е)?"  # '9th May, 1938', '3-го мая 1920 г.'
+# A month in Roman numerals ('3.V.1920', '3 V 1920'); Cyrillic І/Х and Latin l read for I/X are repaired.
+_ROMAN = r"(?:[IVXІХl]{1,4})"
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+                 "XI": 11, "XII": 12}
 _PATTERNS: list[tuple[str, str]] = [
     ("dmy_os_ns",
      rf"{_B}(?P<d1>{_D})\s+(?P<m1>{_M})\s*\(\s*(?P<d2>{_D})\s+(?P<m2>{_M})\s*\)\s*,?\s*(?P<y>{_Y}){_E}"),
@@ -49,9 +54,11 @@ _PATTERNS: list[tuple[str, str]] = [
      rf"(?P<m1>{_M})\s+(?P<d1>{_D})\s*\(\s*(?:(?P<m2>{_M})\s+)?(?P<d2>{_D})\s*\)\s*,?\s*(?P<y>{_Y}){_E}"),
     ("mdy",
      rf"(?P<m1>{_M})\s+(?P<d1>{_D})(?:{_DASH}(?:(?P<m2>{_M})\s+)?(?P<d2>{_D}))?\s*(?P<comma>,?)\s*(?P<y>{_Y}){_E}"),
-    ("dmy", rf"{_B}(?P<d1>{_D})(?:\s+(?P<m1>{_M}))?{_RANGE_DAY}\s+(?P<m2>{_M})\s*,?\s*(?P<y>{_Y}){_E}"),
+    ("dmy", rf"{_B}(?P<d1>{_D}){_ORD}(?:\s+(?P<m1>{_M}))?{_RANGE_DAY}{_ORD}\s+(?:of\s+)?(?P<m2>{_M})\s*,?\s*"
+            rf"(?P<y>{_Y}){_E}"),
     ("ymd", rf"{_B}(?P<y>{_Y})\s*(?:թ\.?|թվականի|г\.?)?\s*,?\s*(?P<m1>{_M})\s+(?P<d1>{_D}){_RANGE_DAY}{_E}"),
     ("numeric", rf"{_B}(?P<d1>{_D})\.(?P<m1>{_N}{{1,2}})\.(?P<y>{_Y}){_E}"),
+    ("roman", rf"{_B}(?P<d1>{_D})\s*[.\s]\s*(?P<m1>{_ROMAN})\s*[.\s]\s*(?P<y>{_Y}){_E}"),
 ]
 _COMPILED = [(name, re.compile(rx)) for name, rx in _PATTERNS]
 _SPECK_GAP = re.compile(r"(?<=[^\W\d_])[`'’‘\"](?=\d)")
@@ -158,6 +165,12 @@ def _read(name: str, m: re.Match[str], mask: list[bool], gid: int) -> tuple[list
         raw = m.groupdict().get(g)
         if raw is None:
             continue
+        if name == "roman":
+            plain = raw.replace("І", "I").replace("Х", "X").replace("l", "I")
+            if plain not in _ROMAN_VALUES:
+                return None
+            months[g], conf = _ROMAN_VALUES[plain], min(conf, REPAIRED if plain != raw else CLEAN)
+            continue
         if name == "numeric":
             value, fixed = to_int(raw)
             if value is None:
@@ -244,7 +257,7 @@ def _finish(clean: str, start: int, end: int, name: str, m: re.Match[str], dates
     # Printed text with repaired digits and a typographic dash in ranges.
     pieces, pos = [], start
     for g in (*_NUMERIC_GROUPS, "m1"):
-        if g == "m1" and name != "numeric":
+        if g == "m1" and name != "numeric":  # a Roman month is kept as printed
             continue
         if m.groupdict().get(g) is None:
             continue

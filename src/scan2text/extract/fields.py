@@ -117,14 +117,40 @@ def build_record(seg: Segment, pages: list[Page], grammar: Grammar) -> Record:
     conf: dict[str, float] = {}
     if seg.header:
         _header(seg, record, by_role, conf, lg.addressee_prefixes if lg else [])
+    elif seg.shape is not None:
+        _shape_header(seg, record, conf)
     _citation(seg, record, by_role, conf, grammar, lg.script if lg else "")
     body = by_role.get(BODY, [])
     cite_lines = by_role.get(CITATION, [])
     before = cite_lines[0].line.text[: seg.citation_offset] if cite_lines else ""
     record.signatories = _signatories(body, before) if cite_lines or seg.header else []
+    if seg.signatories:
+        record.signatories = seg.signatories
     record.confidence = {k: round(v, 3) for k, v in conf.items()}
     record.flags = [k for k, v in conf.items() if v < FLAG_BELOW]
+    record.review = list(seg.review)
+    if seg.review:
+        record.flags.append("boundary")
     return record
+
+
+def _shape_header(seg: Segment, record: Record, conf: dict[str, float]) -> None:
+    """Fields of a letter, despatch or testimony from the header its shape gave (see `shapes.py`)."""
+    h = seg.shape
+    assert h is not None
+    factor = ocr_factor(seg.lines[:12])
+    record.doc_type, record.title, record.subject, record.addressee = h.doc_type, h.title, h.subject, h.addressee
+    record.number, record.place = h.number, h.place
+    if h.doc_type:
+        conf["doc_type"] = h.conf.get("doc_type", CLEAN) * factor
+    for name in ("number", "place"):
+        if getattr(record, name):
+            conf[name] = h.conf.get(name, CLEAN) * factor
+    if h.date is not None:
+        record.date, record.date_text = h.date.iso, h.date.date_text
+        conf["date"] = h.conf.get("date", h.date.confidence) * factor
+    else:
+        conf["date"] = 0.0  # a letter or despatch is dated: its date line was missed or damaged
 
 
 def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], conf: dict[str, float],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scan2text.extract.citations import breaks_off, citation_start, continues_citation
 from scan2text.extract.headers import (
@@ -36,6 +36,7 @@ from scan2text.extract.headers import (
     title_shaped,
     type_word,
 )
+from scan2text.extract.shapes import ShapeHeader, ShapeReader, page_starts
 from scan2text.extract.tolerant import CLEAN, FUZZY, clean_text, script_of
 from scan2text.grammar import Grammar, LanguageGrammar, default_grammar
 from scan2text.models import Line, Page
@@ -74,6 +75,9 @@ class Segment:
     date_line: DateLine | None = None
     citation_offset: int = 0  # where the citation starts inside its first line
     collection_number_conf: float = CLEAN
+    shape: ShapeHeader | None = None  # a document of an archive file, found by its shape at a page top
+    signatories: list[str] | None = None  # names after its closing formula, when it has one
+    review: list[str] = field(default_factory=list)  # why a reviewer should check where this document starts
 
 
 def stream(pages: list[Page]) -> list[StreamLine]:
@@ -290,8 +294,32 @@ def segment(pages: list[Page], grammar: Grammar | None = None) -> list[Segment]:
     seg = _Segmenter(lines, grammar)
     starts = seg.starts()
     headers = {i for i, is_header in starts if is_header}
-    bounds = [*sorted({0, *(i for i, _ in starts)}), len(lines)]
-    return [_label(seg, a, b, header=a in headers) for a, b in itertools.pairwise(bounds) if a < b]
+    reader = ShapeReader([sl.clean for sl in lines], [sl.line.conf for sl in lines], [sl.page_index for sl in lines],
+                         [p.image for p in pages], grammar)
+    # A page whose top the collection grammar already opened a document at is its to read.
+    taken = {lines[i].page_index for i, _ in starts
+             if i - reader.page_first.get(lines[i].page_index, i) < grammar.evidence.header_lines}
+    shaped = {s.line: s for s in page_starts(reader, taken)}
+    bounds = [*sorted({0, *(i for i, _ in starts), *shaped}), len(lines)]
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        if a >= b:
+            continue
+        found = shaped.get(a)
+        segment_ = _label(seg, a, b, header=a in headers and found is None)
+        if found is not None:
+            segment_.shape, segment_.review = found.header, found.review
+            segment_.signatories = reader.signatories(a, b)
+        _flag_unheaded(segment_, grammar)
+        out.append(segment_)
+    return out
+
+
+def _flag_unheaded(seg: Segment, grammar: Grammar) -> None:
+    """A run of many pages with no header at all is likely several documents whose starts were missed."""
+    span = len({sl.page_index for sl in seg.lines})
+    if not seg.header and seg.shape is None and span > grammar.evidence.max_unheaded_pages:
+        seg.review.append(f"{span} pages with no document header found: starts of documents may have been missed")
 
 
 def _label(seg: _Segmenter, a: int, b: int, header: bool) -> Segment:

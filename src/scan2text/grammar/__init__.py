@@ -46,6 +46,35 @@ class LanguageGrammar(_Model):
     document_number: list[str] = []
     pages: list[str] = []
     forms: dict[str, str] = {}
+    # Document shapes of archive files (letters, despatches, testimonies): see `extract/shapes.py`.
+    letterheads: dict[str, str] = {}
+    type_cues: dict[str, str] = {}
+    subject_labels: list[str] = []
+    addressee_openings: list[str] = []
+    salutations: list[str] = []
+    closings: list[str] = []
+    continuation_words: list[str] = []
+    abbreviation_confusions: dict[str, str] = {}
+
+
+class Evidence(_Model):
+    """How much each sign that a document starts at a page top weighs; a start is made at `start`,
+    and made but flagged for review at `weak` and above."""
+
+    letterhead: int = 2
+    number_date: int = 3
+    date_line: int = 2
+    doc_type: int = 2
+    subject: int = 1
+    addressee: int = 1
+    salutation: int = 2
+    closing_before: int = 2
+    new_file: int = 2
+    continuation: int = -4
+    start: int = 4
+    weak: int = 2
+    header_lines: int = 24
+    max_unheaded_pages: int = 4
 
 
 class Places(_Model):
@@ -66,6 +95,7 @@ class Grammar(BaseModel):
     months: dict[str, int] = {}
     places: Places = Places()
     archives: dict[str, Archive] = {}
+    evidence: Evidence = Evidence()
 
     @cached_property
     def doc_types(self) -> dict[str, str]:
@@ -79,6 +109,19 @@ class Grammar(BaseModel):
     @cached_property
     def forms(self) -> dict[str, str]:
         return {w.lower(): f for lg in self.languages.values() for w, f in lg.forms.items()}
+
+    @cached_property
+    def letterheads(self) -> dict[str, str]:
+        return {w.lower(): t for lg in self.languages.values() for w, t in lg.letterheads.items()}
+
+    @cached_property
+    def type_cues(self) -> dict[str, str]:
+        return {w.lower(): t for lg in self.languages.values() for w, t in lg.type_cues.items()}
+
+    @cached_property
+    def confusions(self) -> dict[str, str]:
+        """An abbreviation as rough OCR prints it ('Է.') -> the one it stands for ('ց.')."""
+        return {w: t for lg in self.languages.values() for w, t in lg.abbreviation_confusions.items()}
 
     def words(self, key: str) -> list[str]:
         """One keyword list (e.g. 'fund') over every language, longest first so phrases win."""
@@ -148,4 +191,5 @@ def load_grammar(path: str | Path | None = None) -> Grammar:
     return _build(data, path)
 
 
-__all__ = ["Archive", "Grammar", "GrammarError", "LanguageGrammar", "Places", "default_grammar", "load_grammar"]
+__all__ = ["Archive", "Evidence", "Grammar", "GrammarError", "LanguageGrammar", "Places", "default_grammar",
+           "load_grammar"]

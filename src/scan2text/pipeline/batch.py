@@ -17,6 +17,7 @@ from pydantic import Field
 from scan2text import __version__
 from scan2text.errors import InputError, Scan2TextError
 from scan2text.extract import build_records
+from scan2text.grammar import load_grammar
 from scan2text.ingest import PageSource, content_hash, discover, file_folder
 from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
@@ -120,9 +121,11 @@ class BatchPlan:
     """The pages of one run and what became of each."""
 
     def __init__(
-        self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource], auto_language: bool = True
+        self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource], auto_language: bool = True,
+        grammar: str | None = None,
     ) -> None:
         self.out_dir = out_dir
+        self.grammar = grammar  # a user grammar file merged over the default one, for the documents
         self.store = store
         self.run_id = run_id
         self.sources = sources
@@ -213,7 +216,8 @@ def plan_batch(
     engine = tesseract.ensure_engine(settings.ocr.engine)
     versions = {"scan2text": __version__, "tesseract": engine.version(), "engine": engine.name}
     run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions)
-    plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto")
+    plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto",
+                     grammar=settings.grammar)
     progress().start(len(sources))
     hashes: dict[str, str] = {}
     for src in sources:
@@ -253,6 +257,7 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
     """Documents from the batch's pages (with their corrections), then records.jsonl and errors.jsonl."""
     store, order = plan.store, {src.id: n for n, src in enumerate(plan.sources)}
     records: list[Record] = []
+    grammar = load_grammar(plan.grammar)
     # A document never runs on from one archival file into the next, so each file folder is segmented on its
     # own: only one folder's lines (without word boxes) are in memory at a time, however large the batch.
     folders: dict[str, list[str]] = {}
@@ -260,7 +265,7 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
         folders.setdefault(file_folder(src.image), []).append(src.id)
     for page_ids in folders.values():
         pages = store.current_pages(with_words=False, page_ids=page_ids)
-        records.extend(build_records(sorted(pages, key=lambda p: order[p.id])))
+        records.extend(build_records(sorted(pages, key=lambda p: order[p.id]), grammar))
     store.save_records(plan.run_id, records)
     records = store.current_records()
     write_records(plan.out_dir, records)

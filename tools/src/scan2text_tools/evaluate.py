@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from scan2text.ingest import discover
 from scan2text.models import Box, Line, Page, Record
 
-FIELDS = ("title", "doc_type", "date", "place", "archive", "fund", "inventory", "file", "sheets", "form")
+FIELDS = ("title", "doc_type", "number", "date", "place", "archive", "fund", "inventory", "file", "sheets", "form")
 SOURCE_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
 MIN_TITLE_SIMILARITY = 60.0  # to pair a record with a truth document at all
 TITLE_RIGHT = 90.0  # a title this similar is right: OCR damaged a letter or two, but nothing was cut off
