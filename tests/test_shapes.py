@@ -149,6 +149,20 @@ def test_armenian_letterhead_number_place_date_salutation_and_closing() -> None:
     assert (b.doc_type, b.place, b.date) == ("telegram", "Երևան", "1920-05-03")
 
 
+@pytest.mark.unit
+def test_armenian_papers_in_the_classical_orthography_are_found_as_well() -> None:
+    # 1918-1920: -ութիւն, -եան, եւ; the same letter as above, spelled as it was typed then
+    first = page("hye-c_01.jpg", ["ԱՐՏԱՔԻՆ ԳՈՐԾՈՑ ՆԱԽԱՐԱՐՈՒԹԻՒՆ", "№ 45, Երեւան, 1920 թ. մայիսի 3",
+                                  "Պարոն Նախագահ,", *HYE_BODY, "Խորին յարգանքով՝", "Նախարար Համօ Օհանջանեան"],
+                 lang="hye")
+    cont = page("hye-c_02.jpg", ["- 2 -", "շարունակութիւնը յաջորդ նիստում։"], lang="hye")
+    second = page("hye-d_01.jpg", ["ՅԱՅՏԱՐԱՐՈՒԹԻՒՆ", "Երեւան, 3.V.1920", *HYE_BODY], lang="hye")
+    records = build_records([first, cont, second])
+    assert pages_of(records) == [["hye-c_01", "hye-c_02"], ["hye-d_01"]]
+    assert (records[0].doc_type, records[0].number, records[0].date) == ("letter", "45", "1920-05-03")
+    assert (records[1].doc_type, records[1].date) == ("statement", "1920-05-03")
+
+
 @pytest.mark.parametrize(("text", "iso"), [
     ("3.V.1920", "1920-05-03"), ("Тифлис, 3 VIII 1920 г.", "1920-08-03"), ("9th May, 1938", "1938-05-09"),
     ("the 4th of April, 1939", "1939-04-04"), ("3-го мая 1920 г.", "1920-05-03"), ("Երևան, 3.V.1920 թ.", "1920-05-03"),
