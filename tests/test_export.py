@@ -180,3 +180,22 @@ def test_unknown_format_and_missing_store_are_refused(out_dir: Path, tmp_path: P
         export(out_dir, "docx", tmp_path)
     with pytest.raises(NotARunFolder, match=r"no scan2text\.sqlite"):
         export(tmp_path, "page", tmp_path / "x")
+
+
+def test_control_characters_in_a_correction_never_reach_the_xml(tmp_path: Path, page_schema, alto_schema) -> None:
+    out = make_out_dir(tmp_path / "run", pages=[make_page()])
+    with RunFolder(out).open_store() as store:
+        store.correct_line(PAGE, "l0001", "Ереван,\x0b 5\x00 мая\x1b 1920\tг.\x7f", "ann", 0)
+        assert store.current_page(PAGE).lines[1].text == "Ереван, 5 мая 1920 г."  # stripped at the door
+    with RunFolder(out).open_store() as store, store.transaction() as db:
+        # a store written before the door was there, or OCR text with a stray control: still well-formed XML
+        db.execute("UPDATE lines SET text = 'ПИСЬМО\x0bПРЕДСЕДАТЕЛЯ\x01' WHERE line_id = 'l0000'")
+    for fmt in ("page", "alto", "hocr"):
+        path = _by_page(export(out, fmt, tmp_path / fmt), "0213")
+        doc = etree.parse(str(path))  # raises on a non-well-formed file
+        assert b"\x0b" not in path.read_bytes() and b"&#11;" not in path.read_bytes()
+        if fmt == "page":
+            assert page_schema.validate(doc), page_schema.error_log
+            assert doc.find(".//pc:TextLine/pc:TextEquiv/pc:Unicode", PAGE_NS).text == "ПИСЬМОПРЕДСЕДАТЕЛЯ"
+        if fmt == "alto":
+            assert alto_schema.validate(doc), alto_schema.error_log

@@ -7,7 +7,7 @@
     export(out_dir, "jsonl", to_dir)   # records.jsonl as a run writes it, one Record per line
     export(out_dir, "csv", to_dir)     # records.csv for spreadsheets
 
-The XML formats are one neutral model (export.model) rendered through one template per format.
+The XML formats are one neutral model (export.model) built into a tree per format (export.xml).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 from scan2text.errors import CorrectionError
 from scan2text.models import Box, Page, Word
 from scan2text.store.geometry import IDENTITY, invert, rect_to_box
+from scan2text.store.validate import strip_controls
 from scan2text.store.views import LineState
 
 HUMAN_CONF = 100.0  # a corrected line is as certain as the text gets
@@ -59,7 +60,7 @@ def retext_words(words: list[Word], text: str, box: Box) -> list[Word]:
 def clean_line_text(text: str) -> str:
     if "\n" in text.strip("\r\n") or "\r" in text.strip("\r\n"):
         raise CorrectionError("a line cannot contain a line break; correct each line on its own")
-    return text.strip()
+    return strip_controls(text).replace("\t", " ").strip()
 
 
 def orphan_id(line_id: str, slot_id: int, used: set[str], was_orphan: bool) -> str:
