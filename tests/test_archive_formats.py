@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from lxml import etree
 from ocrd_models.ocrd_page import parse as ocrd_parse
@@ -17,7 +19,7 @@ from shapely.geometry import LineString, Polygon, box
 from test_export import ALTO_NS, PAGE_NS, alto_schema, page_schema  # noqa: F401  (fixtures)
 from test_store import make_out_dir
 
-from scan2text.export import export
+from scan2text.export import export, export_page
 from scan2text.importer import import_files
 from scan2text.ingest import discover
 from scan2text.models import Page
@@ -39,8 +41,14 @@ TEXTS = {
 
 
 @pytest.fixture(scope="module")
-def read_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Page]:
-    src = tmp_path_factory.mktemp("in")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The input folder is root/input, the output folder root/out (as make_out_dir lays them)."""
+    return tmp_path_factory.mktemp("formats")
+
+
+@pytest.fixture(scope="module")
+def read_pages(root: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Page]:
+    src = root / "input"
     for n, (lang, lines) in enumerate(TEXTS.items()):
         page = render_page(lines, lang, seed=n, height_in=4.0)
         path = src / lang / "fund-200" / "inv-1" / "file-1" / f"{n + 1:04d}.png"
@@ -57,8 +65,8 @@ def read_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Page]:
 
 
 @pytest.fixture(scope="module")
-def out_dir(read_pages: list[Page], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = make_out_dir(tmp_path_factory.mktemp("out"), pages=read_pages)
+def out_dir(root: Path, read_pages: list[Page]) -> Path:
+    out = make_out_dir(root, pages=read_pages)  # the scans already in root/input stay as they are
     with RunFolder(out).open_store() as store:
         hye = next(p for p in read_pages if p.id.startswith("hye/"))
         if hye.lines[0].text != "№ 22":  # the number sign as a reviewer puts it back where the model misread it
@@ -69,7 +77,7 @@ def out_dir(read_pages: list[Page], tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def exported(out_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     to = tmp_path_factory.mktemp("exported")
-    return {fmt: sorted(export(out_dir, fmt, to / fmt)) for fmt in ("page", "alto", "hocr")}
+    return {fmt: sorted(export(out_dir, fmt, to / fmt)) for fmt in ("page", "alto", "hocr", "pdf")}
 
 
 def _points(value: str) -> list[tuple[float, float]]:
@@ -164,3 +172,36 @@ def test_hocr_lines_carry_baseline_and_size_as_tesseract_writes_them(exported: d
             assert {"x_descenders", "x_ascenders", "x_wconf"} <= props.keys()
         words = doc.xpath("//*[@class='ocrx_word']")
         assert all("x_wconf" in w.get("title") for w in words)
+
+
+def test_searchable_pdf_has_the_scan_and_the_corrected_words_where_they_are(
+    exported: dict[str, list[Path]], out_dir: Path
+) -> None:
+    with RunFolder(out_dir).open_store() as store:
+        pages = {page.image: page for page in store.current_pages()}
+    assert len(exported["pdf"]) == 3
+    for path in exported["pdf"]:
+        page = pages[str(path.relative_to(path.parents[4]).with_suffix(".png"))]
+        doc = pdfium.PdfDocument(str(path))
+        (pdf_page,) = doc
+        (scan,) = list(pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+        assert scan.get_px_size() == (page.width, page.height)  # the original scan, at its own resolution
+        width_pt, height_pt = pdf_page.get_size()
+        scale = width_pt / page.width  # points per pixel
+        text = pdf_page.get_textpage()
+        assert text.get_text_range().split() == page.text.split()  # every word, corrections included, in order
+        seen: dict[str, int] = {}
+        for line in export_page(page, 1).lines:
+            for word in line.words:
+                # the word's own place: the n-th time the page says it
+                seen[word.text] = seen.get(word.text, 0) + 1
+                searcher = text.search(word.text, match_case=True, match_whole_word=True)
+                for _ in range(seen[word.text]):
+                    found = searcher.get_next()
+                assert found is not None, word.text
+                left, bottom, _, top = text.get_charbox(found[0])
+                x, y = left / scale, (height_pt - (bottom + top) / 2) / scale  # back to pixels of the scan
+                # the word's first letter starts where the word does, its middle height inside the word's box
+                assert abs(x - word.rect.x) < 12 and word.rect.y - 4 <= y <= word.rect.y2 + 4, (word, x, y)
+    hye = next(p for p in exported["pdf"] if "hye" in str(p))
+    assert "№ 22" in pdfium.PdfDocument(str(hye))[0].get_textpage().get_text_range()  # not NFKC's "No 22"

@@ -9,11 +9,13 @@ import json
 import math
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from lxml import etree
+from PIL import Image
 from test_store import PAGE, make_out_dir, make_page, make_record
 
-from scan2text.export import ExportError, export
+from scan2text.export import ExportError, export, export_pdf
 from scan2text.models import CitedSource, PreprocessReport
 from scan2text.store.run_folder import NotARunFolder, RunFolder
 
@@ -199,3 +201,33 @@ def test_control_characters_in_a_correction_never_reach_the_xml(tmp_path: Path, 
             assert doc.find(".//pc:TextLine/pc:TextEquiv/pc:Unicode", PAGE_NS).text == "ПИСЬМОПРЕДСЕДАТЕЛЯ"
         if fmt == "alto":
             assert alto_schema.validate(doc), alto_schema.error_log
+
+
+def test_a_multi_page_tiff_makes_one_pdf_and_a_failed_page_is_reported(tmp_path: Path) -> None:
+    root = tmp_path / "run"
+    tiff = root / "input" / "rus" / "file-9" / "0300.tif"
+    tiff.parent.mkdir(parents=True)
+    frames = [Image.new("L", (600, 400), shade) for shade in (230, 220, 210)]
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], dpi=(200, 200))
+    pages = [make_page(f"rus/file-9/0300#p{n + 1}", image="rus/file-9/0300.tif", frame=n,
+                       texts=[f"Лист {n + 1}", "Ереван, 3 мая 1920 г."]) for n in range(2)]
+    pages.append(make_page("eng/0001", image="eng/0001.png", texts=["Telegram"], language="eng"))
+    out = make_out_dir(root, pages=pages)
+    with RunFolder(out).open_store() as store:
+        store.correct_line(pages[1].id, "l0001", "Ереван, 5 мая 1920 г.", "ann", 0)
+        run = store.runs()[-1].id
+        store.record_error(run, str(tiff), "ocr", "blank page: the image has no contrast")
+        store.record_error(run, str(root / "input" / "eng" / "0002.png"), "ingest", "file is empty (0 bytes)")
+    result = export_pdf(out, tmp_path / "pdf")
+    assert sorted(p.relative_to(tmp_path / "pdf").as_posix() for p in result.written) == [
+        "eng/0001.pdf", "rus/file-9/0300.pdf"]
+    doc = pypdfium2.PdfDocument(str(tmp_path / "pdf" / "rus" / "file-9" / "0300.pdf"))
+    assert len(doc) == 3  # every frame of the file, the failed one as the scan alone
+    assert doc[0].get_size() == pytest.approx((600 * 72 / 200, 400 * 72 / 200))  # the scan's own resolution
+    texts = [doc[i].get_textpage().get_text_range().split() for i in range(3)]
+    assert texts[0][:2] == ["Лист", "1"]
+    assert "5" in texts[1] and "3" not in texts[1]  # the correction, not the OCR
+    assert texts[2] == []
+    assert len(result.problems) == 2
+    assert "0300.tif: page 3 of 3 has no text layer (ocr: blank page" in result.problems[0]
+    assert "0002.png: no PDF written" in result.problems[1] and "file is empty" in result.problems[1]
