@@ -7,6 +7,8 @@ for valid region outlines (shapely) and baselines on their lines, and imported u
 
 from __future__ import annotations
 
+import subprocess
+from collections import Counter
 from pathlib import Path
 
 import cv2
@@ -205,3 +207,15 @@ def test_searchable_pdf_has_the_scan_and_the_corrected_words_where_they_are(
                 assert abs(x - word.rect.x) < 12 and word.rect.y - 4 <= y <= word.rect.y2 + 4, (word, x, y)
     hye = next(p for p in exported["pdf"] if "hye" in str(p))
     assert "№ 22" in pdfium.PdfDocument(str(hye))[0].get_textpage().get_text_range()  # not NFKC's "No 22"
+
+
+def test_pdftotext_gives_the_page_text_back_in_every_language(exported: dict[str, list[Path]], out_dir: Path) -> None:
+    with RunFolder(out_dir).open_store() as store:
+        pages = {page.image: page for page in store.current_pages()}
+    for path in exported["pdf"]:
+        page = pages[str(path.relative_to(path.parents[4]).with_suffix(".png"))]
+        got = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                             check=True).stdout
+        want = Counter(page.text.split())
+        found = sum((want & Counter(got.split())).values())
+        assert found / sum(want.values()) >= 0.99, (path.name, got)
