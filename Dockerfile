@@ -16,7 +16,7 @@ COPY pyproject.toml README.md ./
 COPY src ./src
 COPY flows ./flows
 # the pdf extra: searchable PDFs are the first thing most archives want from OCR
-RUN pip install --no-cache-dir '.[pdf]'
+RUN pip install --no-cache-dir './.[pdf]'
 # tesserocr is built against the image's own libtesseract (a binary wheel brings another, without models); the
 # headers and compiler go again once it is built.
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
