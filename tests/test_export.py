@@ -14,7 +14,9 @@ import pytest
 from lxml import etree
 from PIL import Image
 from test_store import PAGE, make_out_dir, make_page, make_record
+from typer.testing import CliRunner
 
+from scan2text.cli import app
 from scan2text.export import ExportError, export, export_pdf
 from scan2text.models import CitedSource, PreprocessReport
 from scan2text.store.run_folder import NotARunFolder, RunFolder
@@ -231,3 +233,13 @@ def test_a_multi_page_tiff_makes_one_pdf_and_a_failed_page_is_reported(tmp_path:
     assert len(result.problems) == 2
     assert "0300.tif: page 3 of 3 has no text layer (ocr: blank page" in result.problems[0]
     assert "0002.png: no PDF written" in result.problems[1] and "file is empty" in result.problems[1]
+
+
+def test_the_cli_writes_pdfs_and_exits_1_naming_a_file_that_was_not_read(tmp_path: Path) -> None:
+    out = make_out_dir(tmp_path / "run", pages=[make_page()])
+    with RunFolder(out).open_store() as store:
+        store.record_error(store.runs()[-1].id, "/in/rus/0214.png", "ingest", "file is empty (0 bytes)")
+    result = CliRunner().invoke(app, ["export", str(out), "--format", "pdf", "--to", str(tmp_path / "pdf")])
+    assert result.exit_code == 1
+    assert "/in/rus/0214.png: no PDF written" in result.output and "1 files written" in result.output
+    assert (tmp_path / "pdf" / Path(PAGE).with_suffix(".pdf")).exists()
