@@ -15,7 +15,8 @@ WORKDIR /opt/scan2text
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY flows ./flows
-RUN pip install --no-cache-dir .
+# the pdf extra: searchable PDFs are the first thing most archives want from OCR
+RUN pip install --no-cache-dir './.[pdf]'
 # tesserocr is built against the image's own libtesseract (a binary wheel brings another, without models); the
 # headers and compiler go again once it is built.
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]

@@ -12,7 +12,7 @@ install-dev: $(VENV)/.dev
 $(VENV)/.runtime: pyproject.toml scripts/install-system.sh
 	scripts/install-system.sh
 	test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[pdf]'
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime tools/pyproject.toml

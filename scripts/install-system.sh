@@ -7,9 +7,10 @@ set -euo pipefail
 
 runtime=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-hye tesseract-ocr-osd
   tesseract-ocr-script-armn tesseract-ocr-script-cyrl tesseract-ocr-script-latn)
-# Chromium for the browser tests; the Tesseract headers to build tesserocr, the optional persistent engine.
+# Chromium for the browser tests; poppler-utils (pdftotext) to read exported PDFs back as a viewer does; the
+# Tesseract headers to build tesserocr, the optional persistent engine.
 build_tesserocr=(libtesseract-dev libleptonica-dev pkg-config g++)
-dev=(fonts-dejavu-core fonts-freefont-ttf fonts-noto-core chromium "${build_tesserocr[@]}")
+dev=(fonts-dejavu-core fonts-freefont-ttf fonts-noto-core chromium poppler-utils "${build_tesserocr[@]}")
 
 want=("${runtime[@]}")
 # A fresh Debian has python3 but not always its venv module.

@@ -79,6 +79,35 @@ def test_both_engines_read_the_same_lines_words_and_boxes(page, engines, lang, p
     assert_same_reading(ours, theirs)
 
 
+def read_with_geometry(engine: Engine, image: np.ndarray, lang: str) -> list[Line]:
+    return tesseract.lines_from_tsv(engine.words(image, lang, 4, 1, geometry=True), lang)
+
+
+@pytest.mark.integration
+def test_both_engines_keep_tesseracts_line_geometry_from_the_same_reading(page, engines):
+    # turned 1.5° counter-clockwise: every line rises to the right, as on a scan put on the glass askew
+    tilted = np.asarray(Image.fromarray(page).rotate(1.5, expand=True, fillcolor=255))
+    for image in (page, tilted):
+        ours = read_with_geometry(engines["pytesseract"], image, "eng+rus")
+        theirs = read_with_geometry(engines["tesserocr"], image, "eng+rus")
+        assert_same_reading(ours, theirs)
+        assert [ln.text for ln in ours] == [ln.text for ln in read(engines["pytesseract"], image, "eng+rus", 4)]
+        geometry = [(ln.baseline, ln.x_size, ln.x_height, ln.x_descenders, ln.block) for ln in ours]
+        assert geometry == [(ln.baseline, ln.x_size, ln.x_height, ln.x_descenders, ln.block) for ln in theirs]
+        for line in ours:
+            assert line.baseline is not None and line.block is not None
+            x1, y1, x2, y2 = line.baseline
+            assert (x1, x2) == (line.box.x, line.box.x2)
+            assert line.box.y < min(y1, y2) and max(y1, y2) <= line.box.y2 + 1  # on the line, below its tops
+            assert 0 < line.x_height < line.x_size
+            slope = (y2 - y1) / (x2 - x1)
+            if image is tilted:
+                assert slope == pytest.approx(-np.tan(np.radians(1.5)), abs=0.006)
+            else:
+                assert abs(slope) < 0.004
+    assert ours[0].x_size == pytest.approx(40, rel=0.35)  # the type is 40 px from ascenders to descenders
+
+
 @pytest.mark.integration
 def test_blank_page_reads_as_nothing(engines):
     blank = np.full((200, 400), 255, dtype=np.uint8)

@@ -9,11 +9,15 @@ import json
 import math
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from lxml import etree
+from PIL import Image
 from test_store import PAGE, make_out_dir, make_page, make_record
+from typer.testing import CliRunner
 
-from scan2text.export import ExportError, export
+from scan2text.cli import app
+from scan2text.export import ExportError, export, export_pdf
 from scan2text.models import CitedSource, PreprocessReport
 from scan2text.store.run_folder import NotARunFolder, RunFolder
 
@@ -180,3 +184,62 @@ def test_unknown_format_and_missing_store_are_refused(out_dir: Path, tmp_path: P
         export(out_dir, "docx", tmp_path)
     with pytest.raises(NotARunFolder, match=r"no scan2text\.sqlite"):
         export(tmp_path, "page", tmp_path / "x")
+
+
+def test_control_characters_in_a_correction_never_reach_the_xml(tmp_path: Path, page_schema, alto_schema) -> None:
+    out = make_out_dir(tmp_path / "run", pages=[make_page()])
+    with RunFolder(out).open_store() as store:
+        store.correct_line(PAGE, "l0001", "Ереван,\x0b 5\x00 мая\x1b 1920\tг.\x7f", "ann", 0)
+        assert store.current_page(PAGE).lines[1].text == "Ереван, 5 мая 1920 г."  # stripped at the door
+    with RunFolder(out).open_store() as store, store.transaction() as db:
+        # a store written before the door was there, or OCR text with a stray control: still well-formed XML
+        db.execute("UPDATE lines SET text = 'ПИСЬМО\x0bПРЕДСЕДАТЕЛЯ\x01' WHERE line_id = 'l0000'")
+    for fmt in ("page", "alto", "hocr"):
+        path = _by_page(export(out, fmt, tmp_path / fmt), "0213")
+        doc = etree.parse(str(path))  # raises on a non-well-formed file
+        assert b"\x0b" not in path.read_bytes() and b"&#11;" not in path.read_bytes()
+        if fmt == "page":
+            assert page_schema.validate(doc), page_schema.error_log
+            assert doc.find(".//pc:TextLine/pc:TextEquiv/pc:Unicode", PAGE_NS).text == "ПИСЬМОПРЕДСЕДАТЕЛЯ"
+        if fmt == "alto":
+            assert alto_schema.validate(doc), alto_schema.error_log
+
+
+def test_a_multi_page_tiff_makes_one_pdf_and_a_failed_page_is_reported(tmp_path: Path) -> None:
+    root = tmp_path / "run"
+    tiff = root / "input" / "rus" / "file-9" / "0300.tif"
+    tiff.parent.mkdir(parents=True)
+    frames = [Image.new("L", (600, 400), shade) for shade in (230, 220, 210)]
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], dpi=(200, 200))
+    pages = [make_page(f"rus/file-9/0300#p{n + 1}", image="rus/file-9/0300.tif", frame=n,
+                       texts=[f"Лист {n + 1}", "Ереван, 3 мая 1920 г."]) for n in range(2)]
+    pages.append(make_page("eng/0001", image="eng/0001.png", texts=["Telegram"], language="eng"))
+    out = make_out_dir(root, pages=pages)
+    with RunFolder(out).open_store() as store:
+        store.correct_line(pages[1].id, "l0001", "Ереван, 5 мая 1920 г.", "ann", 0)
+        run = store.runs()[-1].id
+        store.record_error(run, str(tiff), "ocr", "blank page: the image has no contrast")
+        store.record_error(run, str(root / "input" / "eng" / "0002.png"), "ingest", "file is empty (0 bytes)")
+    result = export_pdf(out, tmp_path / "pdf")
+    assert sorted(p.relative_to(tmp_path / "pdf").as_posix() for p in result.written) == [
+        "eng/0001.pdf", "rus/file-9/0300.pdf"]
+    doc = pypdfium2.PdfDocument(str(tmp_path / "pdf" / "rus" / "file-9" / "0300.pdf"))
+    assert len(doc) == 3  # every frame of the file, the failed one as the scan alone
+    assert doc[0].get_size() == pytest.approx((600 * 72 / 200, 400 * 72 / 200))  # the scan's own resolution
+    texts = [doc[i].get_textpage().get_text_range().split() for i in range(3)]
+    assert texts[0][:2] == ["Лист", "1"]
+    assert "5" in texts[1] and "3" not in texts[1]  # the correction, not the OCR
+    assert texts[2] == []
+    assert len(result.problems) == 2
+    assert "0300.tif: page 3 of 3 has no text layer (ocr: blank page" in result.problems[0]
+    assert "0002.png: no PDF written" in result.problems[1] and "file is empty" in result.problems[1]
+
+
+def test_the_cli_writes_pdfs_and_exits_1_naming_a_file_that_was_not_read(tmp_path: Path) -> None:
+    out = make_out_dir(tmp_path / "run", pages=[make_page()])
+    with RunFolder(out).open_store() as store:
+        store.record_error(store.runs()[-1].id, "/in/rus/0214.png", "ingest", "file is empty (0 bytes)")
+    result = CliRunner().invoke(app, ["export", str(out), "--format", "pdf", "--to", str(tmp_path / "pdf")])
+    assert result.exit_code == 1
+    assert "/in/rus/0214.png: no PDF written" in result.output and "1 files written" in result.output
+    assert (tmp_path / "pdf" / Path(PAGE).with_suffix(".pdf")).exists()

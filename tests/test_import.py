@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from test_store import PAGE, make_out_dir, make_page
 
@@ -149,3 +151,26 @@ def test_import_needs_a_store_and_an_author(out_dir: Path, tmp_path: Path) -> No
         import_files(tmp_path / "nothing", [], author="ann")
     with pytest.raises(CorrectionError, match="author"):
         import_files(out_dir, [], author=" ")
+
+
+_ALPHABET = "ab ЯжՀԵՌև№—՝։-<>&\"' \t\x0b\x01é"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(alphabet=_ALPHABET, min_size=1, max_size=30), min_size=1, max_size=3))
+def test_any_correction_round_trips_through_an_unchanged_export(out_dir: Path, tmp_path: Path,
+                                                                  texts: list[str]) -> None:
+    """Whatever reviewers type (scripts, markup characters, controls, runs of spaces), exporting PAGE-XML and
+    importing it unchanged makes no correction and leaves every line as it was."""
+    with _store(out_dir) as store:
+        for line, text in zip(store.page_state(PAGE).lines, texts, strict=False):
+            if text.strip() and text.strip() != line.text:
+                store.correct_line(PAGE, line.line_id, text, "ann", line.version)
+        before = [line.text for line in store.page_state(PAGE).lines]
+        history = len(store.history(limit=10_000))
+    to = tmp_path / f"page-{abs(hash(tuple(texts)))}"
+    report = import_files(out_dir, export(out_dir, "page", to), author="bob")
+    assert report.ok and report.changed == 0, report.files
+    with _store(out_dir) as store:
+        assert [line.text for line in store.page_state(PAGE).lines] == before
+        assert len(store.history(limit=10_000)) == history

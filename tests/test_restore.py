@@ -49,3 +49,17 @@ def test_lines_and_their_words_change_together():
     (fixed,) = restore_lines([line])
     assert fixed.text == "Երևան և Գորիս"
     assert [w.text for w in fixed.words] == ["Երևան", "և", "Գորիս"]
+
+
+@pytest.mark.parametrize(
+    ("words", "meant"),
+    [(["յ", "22", "--", "1920"], ["№", "22", "—", "1920"]), (["Աղբյուր`", "ՀԱԱ"], ["Աղբյուր՝", "ՀԱԱ"])],
+)
+def test_rules_across_words_restore_the_words_too(words, meant):
+    # «յ 22» is the number sign only with its number beside it, which no single word shows
+    box = Box(x=0, y=0, w=10, h=10)
+    line = Line(id="l0001", text=" ".join(words), box=box, conf=90, language="hye",
+                words=[Word(text=t, box=box, conf=90) for t in words])
+    (fixed,) = restore_lines([line])
+    assert [w.text for w in fixed.words] == meant
+    assert " ".join(w.text for w in fixed.words) == fixed.text

@@ -393,3 +393,17 @@ def test_run_pages_returns_one_runs_ocr_without_corrections(store: Store) -> Non
     second = _run(store, make_page(texts=["other"]))
     assert store.run_pages(first) == [make_page()]
     assert [p.text for p in store.run_pages(second)] == ["other"]
+
+
+def test_tesseracts_line_geometry_is_kept_through_the_store_and_a_correction(store: Store) -> None:
+    page = make_page()
+    page.lines[1] = page.lines[1].model_copy(
+        update={"baseline": (30.0, 114.5, 530.0, 116.25), "x_size": 30.5, "x_height": 14.0, "x_descenders": 7.25,
+                "block": 2})
+    run_id = _run(store, page)
+    assert store.run_page(run_id, PAGE) == page
+    store.correct_line(PAGE, "l0001", "Ереван, 5 мая 1920 г.", "ann", 0)
+    kept = store.current_page(PAGE).lines
+    assert (kept[1].baseline, kept[1].x_size, kept[1].x_height, kept[1].block) == ((30.0, 114.5, 530.0, 116.25),
+                                                                                  30.5, 14.0, 2)
+    assert kept[0].baseline is None and kept[0].block is None  # a line read without it stays without

@@ -232,18 +232,28 @@ def review(
 @app.command("export")
 def export_cmd(
     out_dir: Annotated[Path, typer.Argument(help="Output folder of a run")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, page (PAGE-XML 2019), alto (v4), hocr, txt")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=(
+        "jsonl, csv, page (PAGE-XML 2019), alto (v4), hocr, txt, pdf (searchable, one per source file)"))],
     to: Annotated[Path, typer.Option("--to", help="Folder to write the export into")],
 ) -> None:
     """Export pages and records with every correction applied; boxes in original-image pixels."""
-    from scan2text.export import export
+    from scan2text.export import export, export_pdf
 
     _require_run_folder(out_dir)
+    problems: list[str] = []
     try:
-        written = export(out_dir, fmt, to)
+        if fmt == "pdf":
+            result = export_pdf(out_dir, to)
+            written, problems = result.written, result.problems
+        else:
+            written = export(out_dir, fmt, to)
     except Scan2TextError as exc:
         usage_error(str(exc))
+    for problem in problems:
+        say(problem, "warning")
     say(f"{len(written)} files written to {to}")
+    if problems:
+        raise typer.Exit(EXIT_PAGES_FAILED)
 
 
 @app.command("import")

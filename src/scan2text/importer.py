@@ -197,7 +197,9 @@ def _lines(page_el: etree._Element, ns: str, sx: float, sy: float) -> list[_XmlL
         text = unicodedata.normalize("NFC", text.strip())
         words = [_text(w, ns) for w in el.findall(f"{{{ns}}}Word")]
         joined = unicodedata.normalize("NFC", " ".join(w.strip() for w in words if w)) if words else None
-        out.append(_XmlLine(id=line_id, text=text, rect=bounds(points), words_text=joined if joined != text else None))
+        # Words cannot hold the spaces between them: a line typed with two spaces is not edited by its words.
+        edited = joined is not None and joined != " ".join(text.split())
+        out.append(_XmlLine(id=line_id, text=text, rect=bounds(points), words_text=joined if edited else None))
     return out
 
 

@@ -69,6 +69,15 @@ class Line(Model):
     language: str = Field(description="Tesseract model that produced the line, e.g. 'rus'")
     words: list[Word] = []
     reason: str | None = Field(None, description="Why the line was set aside, or read again after the main reading")
+    # Tesseract's own geometry of the line, from the main reading; lines made later (re-reads, second passes)
+    # have none. Cleaned-image pixels, like the box.
+    baseline: tuple[float, float, float, float] | None = Field(
+        None, description="Baseline from the line's left to its right edge: x1, y1, x2, y2 (Tesseract's)"
+    )
+    x_size: float | None = Field(None, description="Row height, ascenders to descenders (Tesseract's estimate)")
+    x_height: float | None = Field(None, description="Height of the lower-case letters (Tesseract's estimate)")
+    x_descenders: float | None = Field(None, description="Depth of descenders below the baseline")
+    block: int | None = Field(None, description="Tesseract's text block of the line, 1-based")
 
     @classmethod
     def of_words(cls, words: list[Word], language: str, id: str = "") -> Line:

@@ -102,7 +102,7 @@ def _read_in_language(
     """(language, script, lines, how the language was chosen) for the page's main reading."""
 
     def read(lang: str) -> list[Line]:
-        return tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem, file=file)
+        return tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem, file=file, geometry=True)
 
     if settings.lang != "auto":
         lang, script = choose_language(image, settings.lang)

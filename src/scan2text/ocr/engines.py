@@ -2,7 +2,10 @@
 (tesserocr), and the bare `tesseract` command that the benchmarks take as their baseline (`run_command`).
 
 Both answer with the same TSV-shaped word rows, so grouping into lines happens once, in `tesseract.lines_from_tsv`,
-whichever engine read the page. Both run the same tessdata and the same variables (`-c` on the command line,
+whichever engine read the page. Asked for `geometry`, both add what Tesseract knows of each line and the rows
+cannot say (baseline, row height, x-height), from the same reading: the command writes its hOCR beside the TSV,
+the library is asked through its iterator, and both give the figures as Tesseract's hOCR renderer rounds them.
+Both run the same tessdata and the same variables (`-c` on the command line,
 SetVariable in the library), so on the same Tesseract build they give the same words.
 
 Neither declares a resolution. Pages come scaled to one x-height, so Tesseract's own estimate from the text
@@ -13,6 +16,7 @@ within 0.1 point.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import subprocess
@@ -23,6 +27,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pytesseract
+from lxml import etree
 from PIL import Image
 
 from scan2text.errors import OcrError
@@ -37,6 +42,12 @@ DEFAULT_ENGINE = "pytesseract"
 ENGINE_NAMES = ("pytesseract", "tesserocr")
 TSV_FIELDS = ("level", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height", "conf", "text")
 _WORD_LEVEL = 5
+# rows[LINE_GEOMETRY][(block, par, line)] = LineGeometry, when asked for
+LINE_GEOMETRY = "line_geometry"
+LineKey = tuple[int, int, int]
+LineGeometry = dict[str, Any]
+# the classes Tesseract's hOCR renderer gives a line, by what its layout analysis took it for
+_HOCR_LINES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 
 
 class EngineUnavailableError(OcrError):
@@ -50,12 +61,70 @@ class Engine(Protocol):
 
     def languages(self) -> set[str]: ...
 
-    def words(self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None) -> dict[str, list[Any]]:
+    def words(
+        self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None, geometry: bool = False
+    ) -> dict[str, Any]:
         """Word rows shaped like pytesseract's image_to_data(output_type=DICT).
 
         `file`: the same pixels, already saved as an image file Tesseract can read (the cleaned page's PNG).
+        `geometry`: also each line's geometry, under LINE_GEOMETRY (see `line_geometry`).
         """
         ...
+
+
+def _round_half_away(value: float, places: int) -> float:
+    """C++'s round(), as Tesseract's hOCR renderer rounds a baseline, rather than Python's round-half-even."""
+    scale = 10**places
+    return math.copysign(math.floor(abs(value) * scale + 0.5), value) / scale
+
+
+def line_geometry(
+    box: tuple[int, int, int, int], slope: float | None, offset: float | None, row_height: float,
+    descenders: float, ascenders: float,
+) -> LineGeometry:
+    """A line's geometry from Tesseract's figures: `box` (left, top, right, bottom), its baseline as hOCR gives it
+    (slope and offset from the box's bottom-left corner, None when Tesseract has none), row height, descender
+    depth and ascender rise. The baseline runs across the box; everything is rounded to 1/100 pixel."""
+    left, _, right, bottom = box
+    baseline = None
+    if slope is not None and offset is not None:
+        baseline = (float(left), round(bottom + offset, 2), float(right),
+                    round(bottom + offset + slope * (right - left), 2))
+    return {"baseline": baseline, "x_size": round(row_height, 2), "x_descenders": round(descenders, 2),
+            "x_height": round(row_height - descenders - ascenders, 2)}
+
+
+def hocr_geometry(hocr: bytes) -> dict[tuple[int, int, int, int], LineGeometry]:
+    """Each line's geometry from Tesseract's hOCR, keyed by the line's box (left, top, right, bottom).
+
+    By box, not by position: hOCR leaves out the lines of blocks it takes for pictures, which the TSV keeps.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    found: dict[tuple[int, int, int, int], LineGeometry] = {}
+    for line in etree.fromstring(hocr, parser).iter():
+        if line.get("class") not in _HOCR_LINES:
+            continue
+        props = dict(part.strip().split(" ", 1) for part in (line.get("title") or "").split(";") if part.strip())
+        left, top, right, bottom = (int(v) for v in props["bbox"].split())
+        slope, offset = (float(v) for v in props["baseline"].split()) if "baseline" in props else (None, None)
+        found[(left, top, right, bottom)] = line_geometry(
+            (left, top, right, bottom), slope, offset, float(props.get("x_size", 0)),
+            float(props.get("x_descenders", 0)), float(props.get("x_ascenders", 0)))
+    return found
+
+
+def geometry_by_line(rows: dict[str, Any], found: dict[tuple[int, int, int, int], LineGeometry]) -> dict[
+        LineKey, LineGeometry]:
+    """Geometry keyed by the TSV's (block, paragraph, line), through the line rows' boxes (level 4)."""
+    keyed: dict[LineKey, LineGeometry] = {}
+    for i, level in enumerate(rows.get("level", [])):
+        if int(level) != 4:
+            continue
+        left, top = int(rows["left"][i]), int(rows["top"][i])
+        box = (left, top, left + int(rows["width"][i]), top + int(rows["height"][i]))
+        if box in found:
+            keyed[(int(rows["block_num"][i]), int(rows["par_num"][i]), int(rows["line_num"][i]))] = found[box]
+    return keyed
 
 
 def _uncompressed(image: np.ndarray) -> Image.Image:
@@ -81,18 +150,32 @@ class PytesseractEngine:
     def languages(self) -> set[str]:
         return set(pytesseract.get_languages(config=""))
 
-    def words(self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None) -> dict[str, list[Any]]:
+    def words(
+        self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None, geometry: bool = False
+    ) -> dict[str, Any]:
         # preserve_interword_spaces keeps typewriter spacing from collapsing
         config = f"--psm {psm} --oem {oem} -c preserve_interword_spaces=1"
         # The page's own PNG, where there is one, spares writing a hand-off copy, and Tesseract decodes it
         # faster than the uncompressed copy: 0.044 s less CPU a page (3.6%), the same words (12 pages measured).
+        source = str(file) if file else _uncompressed(image)
         try:
-            return pytesseract.image_to_data(
-                str(file) if file else _uncompressed(image), lang=lang, config=config,
-                output_type=pytesseract.Output.DICT,
-            )
+            if not geometry:
+                return pytesseract.image_to_data(source, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+            return self._words_and_geometry(source, lang, config)
         except pytesseract.TesseractError as exc:
             raise OcrError(f"tesseract failed ({lang}): {exc.message.strip() or exc}") from exc
+
+    def _words_and_geometry(self, source: str | Image.Image, lang: str, config: str) -> dict[str, Any]:
+        """One `tesseract` run writing its TSV and its hOCR side by side (pytesseract reads only one output)."""
+        tess = pytesseract.pytesseract
+        with tess.save(source) as (base, input_file):
+            tess.run_tesseract(input_file, base, "", lang,
+                               f"{config} -c tessedit_create_tsv=1 -c tessedit_create_hocr=1")
+            tsv = Path(f"{base}.tsv").read_bytes().decode("utf-8")
+            hocr = Path(f"{base}.hocr").read_bytes()
+        rows: dict[str, Any] = tess.file_to_dict(tsv, "\t", -1)
+        rows[LINE_GEOMETRY] = geometry_by_line(rows, hocr_geometry(hocr))
+        return rows
 
 
 class TesserocrEngine:
@@ -115,6 +198,7 @@ class TesserocrEngine:
                 "pkg-config)"
             ) from exc
         self._tr = tesserocr
+        self._pictures = {tesserocr.PT.FLOWING_IMAGE, tesserocr.PT.HEADING_IMAGE, tesserocr.PT.PULLOUT_IMAGE}
         self.tessdata = self._tessdata()
         self._local = threading.local()
         cli = _cli_version()
@@ -170,12 +254,15 @@ class TesserocrEngine:
         api.SetImageBytes(data, width, height, depth, width * depth)
         return data
 
-    def words(self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None) -> dict[str, list[Any]]:
+    def words(
+        self, image: np.ndarray, lang: str, psm: int, oem: int, file: Path | None = None, geometry: bool = False
+    ) -> dict[str, Any]:
         # `file` is of no use here: the pixels go to the library as they are, with no file in between.
         ril = self._tr.RIL
         api = self._api(lang, oem)
         api.SetPageSegMode(psm)
-        rows: dict[str, list[Any]] = {field: [] for field in TSV_FIELDS}
+        rows: dict[str, Any] = {field: [] for field in TSV_FIELDS}
+        lines: dict[LineKey, LineGeometry] = {}
         try:
             _keep = self._set_image(api, image)
             if not api.Recognize():
@@ -191,6 +278,9 @@ class TesserocrEngine:
                         par, line, word = par + 1, 0, 0
                     if it.IsAtBeginningOf(ril.TEXTLINE):
                         line, word = line + 1, 0
+                        # hOCR, and so the other engine, has no lines in blocks taken for pictures
+                        if geometry and it.BlockType() not in self._pictures:
+                            lines[(block, par, line)] = self._line_geometry(it)
                     word += 1
                     left, top, right, bottom = it.BoundingBox(ril.WORD)
                     # whole numbers, as the TSV renderer of Tesseract 5.3 prints them
@@ -204,7 +294,26 @@ class TesserocrEngine:
             raise OcrError(f"tesseract failed ({lang}): {exc}") from exc
         finally:
             api.Clear()  # drop the page's results and the pointer to its pixels; the model stays loaded
+        if geometry:
+            rows[LINE_GEOMETRY] = lines
         return rows
+
+    def _line_geometry(self, it: Any) -> LineGeometry:
+        """The line's geometry worked out as Tesseract's hOCR renderer does, so both engines give the same."""
+        ril = self._tr.RIL
+        box = it.BoundingBox(ril.TEXTLINE)
+        left, _, _, bottom = box
+        attrs = it.RowAttributes()
+        slope = offset = None
+        ends = it.Baseline(ril.TEXTLINE)
+        if ends is not None:
+            (x1, y1), (x2, y2) = ends
+            x1, x2, y1, y2 = x1 - left, x2 - left, y1 - bottom, y2 - bottom
+            if x1 != x2:
+                exact = (y2 - y1) / (x2 - x1)
+                slope, offset = _round_half_away(exact, 3), _round_half_away(y1 - exact * x1, 3)
+        return line_geometry(box, slope, offset, float(f"{attrs['row_height']:.8g}"),
+                             -float(f"{attrs['descenders']:.8g}"), float(f"{attrs['ascenders']:.8g}"))
 
 
 def make_engine(name: str) -> Engine:

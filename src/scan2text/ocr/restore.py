@@ -42,5 +42,10 @@ def restore_lines(lines: list[Line]) -> list[Line]:
             restored.append(line)
             continue
         words = [w.model_copy(update={"text": restore_text(w.text, line.language)}) for w in line.words]
+        # Rules that look across words («յ 22» → «№ 22», «a -- b» → «a — b») restore the line, not its words:
+        # the words take the line's tokens, so every format's words say what its lines say.
+        tokens = text.split()
+        if len(tokens) == len(words):
+            words = [w.model_copy(update={"text": t}) for w, t in zip(words, tokens, strict=True)]
         restored.append(line.model_copy(update={"text": text, "words": words}))
     return restored

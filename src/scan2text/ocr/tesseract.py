@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from scan2text.ocr.engines import (
     DEFAULT_ENGINE,
     ENGINE_ENV,
     ENGINE_NAMES,
+    LINE_GEOMETRY,
     Engine,
     EngineUnavailableError,
     make_engine,
@@ -93,16 +95,21 @@ def languages() -> set[str]:
     return current_engine().languages()
 
 
-def recognize(image: np.ndarray, lang: str, psm: int = 4, oem: int = 1, file: Path | None = None) -> list[Line]:
+def recognize(
+    image: np.ndarray, lang: str, psm: int = 4, oem: int = 1, file: Path | None = None, geometry: bool = False
+) -> list[Line]:
     """OCR a page image into lines of words with boxes and confidences, in reading order.
 
     `file`: the same image saved as a file, which an engine may read instead of a copy of its own.
+    `geometry`: keep Tesseract's own geometry of each line (baseline, sizes, block), for a page's main reading;
+    the many small readings (script, orientation, re-reads) have no use for it.
     """
-    return lines_from_tsv(current_engine().words(image, lang, psm, oem, file), lang)
+    return lines_from_tsv(current_engine().words(image, lang, psm, oem, file, geometry=geometry), lang)
 
 
-def lines_from_tsv(data: dict[str, list], lang: str) -> list[Line]:
-    """Group Tesseract's word rows (level 5) into lines keyed by block/paragraph/line number."""
+def lines_from_tsv(data: dict[str, Any], lang: str) -> list[Line]:
+    """Group Tesseract's word rows (level 5) into lines keyed by block/paragraph/line number, with each line's
+    geometry where the engine gave it."""
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for i, level in enumerate(data["level"]):
         text = str(data["text"][i]).strip()
@@ -111,7 +118,13 @@ def lines_from_tsv(data: dict[str, list], lang: str) -> list[Line]:
         key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         box = Box(x=int(data["left"][i]), y=int(data["top"][i]), w=int(data["width"][i]), h=int(data["height"][i]))
         grouped.setdefault(key, []).append(Word(text=text, box=box, conf=max(float(data["conf"][i]), 0.0)))
-    lines = [Line.of_words(words, lang) for words in grouped.values()]
+    geometry = data.get(LINE_GEOMETRY) or {}
+    lines = []
+    for key, words in grouped.items():
+        line = Line.of_words(words, lang)
+        if key in geometry:
+            line = line.model_copy(update={**geometry[key], "block": key[0]})
+        lines.append(line)
     # Tesseract's block order can interleave columns of a typed sheet; top-to-bottom is the reading order.
     lines.sort(key=lambda ln: (ln.box.y + ln.box.h // 2, ln.box.x))
     for n, line in enumerate(lines, start=1):

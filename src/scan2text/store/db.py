@@ -187,7 +187,13 @@ CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Tesseract's geometry of a line (baseline, sizes, block) as JSON, NULL for lines without it and for stores of
+# before: a re-run fills it in.
+_V2 = """
+ALTER TABLE lines ADD COLUMN geometry TEXT;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 
 
 class StoreError(Scan2TextError):

@@ -12,8 +12,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from scan2text.errors import CorrectionError
-from scan2text.models import Box, Page, Word
+from scan2text.models import Box, Line, Page, Word
 from scan2text.store.geometry import IDENTITY, invert, rect_to_box
+from scan2text.store.validate import strip_controls
 from scan2text.store.views import LineState
 
 HUMAN_CONF = 100.0  # a corrected line is as certain as the text gets
@@ -59,7 +60,7 @@ def retext_words(words: list[Word], text: str, box: Box) -> list[Word]:
 def clean_line_text(text: str) -> str:
     if "\n" in text.strip("\r\n") or "\r" in text.strip("\r\n"):
         raise CorrectionError("a line cannot contain a line break; correct each line on its own")
-    return text.strip()
+    return strip_controls(text).replace("\t", " ").strip()
 
 
 def orphan_id(line_id: str, slot_id: int, used: set[str], was_orphan: bool) -> str:
@@ -73,6 +74,19 @@ def orphan_id(line_id: str, slot_id: int, used: set[str], was_orphan: bool) -> s
     while candidate in used:
         candidate += "x"
     return candidate
+
+
+GEOMETRY_FIELDS = ("baseline", "x_size", "x_height", "x_descenders", "block")
+
+
+def geometry_json(line: Line) -> str | None:
+    """The line's Tesseract geometry for the store's `lines.geometry` column (None when it has none)."""
+    values = {name: getattr(line, name) for name in GEOMETRY_FIELDS if getattr(line, name) is not None}
+    return json.dumps(values) if values else None
+
+
+def geometry_of(row: sqlite3.Row) -> dict[str, Any]:
+    return json.loads(row["geometry"]) if row["geometry"] else {}
 
 
 _STATES = TypeAdapter(list[LineState])
@@ -97,10 +111,12 @@ def merge(
         slot = by_line.pop(row["line_id"], None)
         if slot is None:
             states.append({"line_id": row["line_id"], "text": row["text"], "ocr_text": row["text"], "box": box,
-                           "conf": row["conf"], "words": ocr_words, "language": row["language"]})
+                           "conf": row["conf"], "words": ocr_words, "language": row["language"],
+                           "geometry": geometry_of(row)})
             continue
         fixed = retext_words(_WORDS.validate_python(ocr_words), slot["text"], Box(**box))
-        states.append(_slot_state(slot, row["text"], box, fixed, row["language"]))
+        # a corrected line still sits where Tesseract found it: its geometry stays
+        states.append({**_slot_state(slot, row["text"], box, fixed, row["language"]), "geometry": geometry_of(row)})
     # Corrections whose line is gone from this run: shown where they were, in reading order by height.
     back = invert(meta.get("preprocessing", {}).get("to_original", IDENTITY))
     for slot in sorted(by_line.values(), key=lambda s: (s["ay"], s["ax"])):
@@ -110,12 +126,13 @@ def merge(
         states.insert(at, state)
     lines = [
         {"id": s["line_id"], "text": s["text"], "box": s["box"], "conf": s["conf"], "words": s["words"],
-         "language": s["language"]}
+         "language": s["language"], **s.get("geometry", {})}
         for s in states if s["text"]
     ]
     page = Page.model_validate({**meta, "lines": lines})
     for s in states:
         del s["language"]
+        s.pop("geometry", None)
     return Loaded(page=page, lines=_STATES.validate_python(states) if with_states else [],
                   ocr_id=page_row["current_ocr"],
                   run_id=page_row["run_id"], input_dir=page_row["input_dir"], approved_by=page_row["approved_by"],

@@ -11,7 +11,16 @@ from scan2text.models import Box, Line, Page, Word
 from scan2text.store.base import StoreBase
 from scan2text.store.db import StoreError, now, when
 from scan2text.store.geometry import match_boxes, to_original
-from scan2text.store.merge import HUMAN_CONF, Loaded, clean_line_text, merge, orphan_id, page_hash
+from scan2text.store.merge import (
+    HUMAN_CONF,
+    Loaded,
+    clean_line_text,
+    geometry_json,
+    geometry_of,
+    merge,
+    orphan_id,
+    page_hash,
+)
 from scan2text.store.views import PageState, QueueItem, StaleVersion
 
 
@@ -42,9 +51,10 @@ class PagesMixin(StoreBase):
             for seq, line in enumerate(page.lines):
                 b = line.box
                 row = db.execute(
-                    "INSERT INTO lines(ocr_id, seq, line_id, text, x, y, w, h, conf, language) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (ocr_id, seq, line.id, line.text, b.x, b.y, b.w, b.h, line.conf, line.language),
+                    "INSERT INTO lines(ocr_id, seq, line_id, text, x, y, w, h, conf, language, geometry) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (ocr_id, seq, line.id, line.text, b.x, b.y, b.w, b.h, line.conf, line.language,
+                     geometry_json(line)),
                 ).lastrowid
                 db.executemany(
                     "INSERT INTO words(line_row, seq, text, x, y, w, h, conf, flagged) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -151,7 +161,7 @@ class PagesMixin(StoreBase):
                 ]
                 lines.append(Line(id=line["line_id"], text=line["text"], conf=line["conf"],
                                   language=line["language"], words=words,
-                                  box=Box(x=line["x"], y=line["y"], w=line["w"], h=line["h"])))
+                                  box=Box(x=line["x"], y=line["y"], w=line["w"], h=line["h"]), **geometry_of(line)))
             pages.append(Page.model_validate({**json.loads(row["meta"]), "lines": lines}))
         return pages
 

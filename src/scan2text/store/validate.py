@@ -89,12 +89,22 @@ def parse_sheets(value: str) -> tuple[int, int, bool]:
     return numbers[0], numbers[-1], verso
 
 
+# C0 and C1 controls (tab, CR and LF aside), DEL, and the two non-characters XML 1.0 cannot carry either
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters: pasted from a word processor or a PDF they are invisible, and no XML
+    format can carry them (a vertical tab made a non-well-formed PAGE file)."""
+    return _CONTROLS.sub("", text)
+
+
 def normalise(field: str, value: Any) -> Any:
     """Check a new value for a field path and return it in stored form (None clears the field)."""
     _, _, attr = check_path(field)
     name = attr or field
     if isinstance(value, str):
-        value = value.strip()
+        value = strip_controls(value).strip()
         if value == "" and name not in {"text", "language"}:
             value = None
     if value is None:
