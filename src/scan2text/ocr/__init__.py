@@ -66,7 +66,8 @@ def ocr_page(
         found = better_script_model(image, lang, settings.script_models)
         if found is not None:
             model, why = found
-            lines = as_language(tesseract.recognize(image, model, psm=settings.psm, oem=settings.oem, file=file), lang)
+            lines = as_language(tesseract.recognize(image, model, psm=settings.psm, oem=settings.oem, file=file,
+                                                    geometry=True), lang)
             basis = f"{basis}; {why}"
     replaced = 0
     if settings.lang == "auto":
