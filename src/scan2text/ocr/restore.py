@@ -15,7 +15,7 @@ from scan2text.models import Line
 _ARMENIAN = "\u0531-\u0587"
 _RULES: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "hye": [
-        (re.compile(r"^(?:յն|[րյքն]|N[o2º]?)\s*(?=\d)"), "№ "),
+        (re.compile(r"^(?:յն|յր|[րյքն]|N[o2º]?)\s*(?=\d)"), "№ "),
         (re.compile(rf"(?<![{_ARMENIAN}])ն(?![{_ARMENIAN}])"), "և"),
         (re.compile(r"(?<=\s)--?(?=\s)"), "—"),
         (re.compile(rf"(?<=[{_ARMENIAN}])\s?:(?=\s|$)"), "։"),
