@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,8 +33,9 @@ def out_dir(tmp_path: Path) -> Path:
     return make_out_dir(tmp_path, pages=pages, records=[make_record("doc-1", pages=[PAGE])])
 
 
-@pytest.fixture
-def server(out_dir: Path) -> Iterator[str]:
+@contextmanager
+def running(out_dir: Path) -> Iterator[str]:
+    """The review app for `out_dir` on a free loopback port; yields its base URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -47,6 +49,12 @@ def server(out_dir: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def server(out_dir: Path) -> Iterator[str]:
+    with running(out_dir) as url:
+        yield url
 
 
 def _reviewer(browser, name: str):

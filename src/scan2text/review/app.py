@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
@@ -30,7 +31,7 @@ from scan2text.store import Store
 from scan2text.store.records import SOURCE_FIELDS
 from scan2text.store.run_folder import RunFolder
 
-from . import images
+from . import images, security
 
 HERE = Path(__file__).parent
 # Record fields offered for editing, with the labels reviewers see.
@@ -63,7 +64,14 @@ class Approval(BaseModel):
     author: str
 
 
-def create_app(out_dir: Path) -> FastAPI:
+# Defence in depth behind escaping: no inline or foreign script runs, and no other site frames the app
+# (a framed page could be tricked into Ctrl+Enter approvals).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(out_dir: Path, bind: str = "127.0.0.1", allow_hosts: list[str] | None = None) -> FastAPI:
+    """The app for one output folder, answering to the Host names of `bind` (plus `allow_hosts`)."""
     folder = RunFolder.existing(out_dir)
     store = folder.open_store()
 
@@ -75,7 +83,18 @@ def create_app(out_dir: Path) -> FastAPI:
     app = FastAPI(title="scan2text review", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store = store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    templates = Jinja2Templates(directory=HERE / "templates")
+    security.install(app, security.allowed_hosts(bind, allow_hosts or []))
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    # Every template escapes, whatever its suffix: the SVG overlay carries OCR and reviewers' text.
+    templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True))
     templates.env.filters["q"] = lambda s: quote(str(s), safe="/")
     templates.env.filters["mark"] = _mark
     templates.env.globals["out_dir"] = str(folder.root)
@@ -227,12 +246,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def serve(out_dir: Path, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) -> None:
+def serve(out_dir: Path, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
+          allow_hosts: list[str] | None = None) -> None:
     """Run the review app until interrupted (Ctrl+C)."""
     import uvicorn
 
-    app = create_app(out_dir)
-    url = f"http://{host}:{port}/"
+    app = create_app(out_dir, bind=host, allow_hosts=allow_hosts)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -8,6 +8,8 @@
   const who = $("#reviewer");
   const pageEl = $("#page");
   const pageId = pageEl ? pageEl.dataset.page : null;
+  const csrfMeta = $('meta[name="csrf-token"]');
+  const csrfToken = csrfMeta ? csrfMeta.content : "";
 
   if (who) {
     who.value = localStorage.getItem(KEY) || "";
@@ -38,7 +40,8 @@
     try {
       response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken },
+        credentials: "same-origin",
         body: JSON.stringify(body),
       });
     } catch (err) {
