@@ -84,13 +84,6 @@ def _store(out_dir: Path) -> Store:
 def test_correct_a_line_and_a_date_save_reload_and_they_are_kept(browser, server: str, out_dir: Path) -> None:
     context, page = _reviewer(browser, "ann")
     page.goto(_url(server, PAGE))
-    line = _line(page, "l0001")
-    line.fill("Ереван, 5 мая 1920 г.")
-    with page.expect_response(lambda r: r.url.endswith("/api/line")) as saved:
-        line.press("Enter")
-    assert saved.value.status == 200
-    page.wait_for_function("document.activeElement.dataset.line === 'l0002'")  # Enter moved on
-
     date = _field(page, "date")
     date.fill("5 May 1920")
     with page.expect_response(lambda r: r.url.endswith("/api/field")) as refused:
@@ -101,6 +94,14 @@ def test_correct_a_line_and_a_date_save_reload_and_they_are_kept(browser, server
     with page.expect_response(lambda r: r.url.endswith("/api/field")) as saved:
         date.press("Enter")
     assert saved.value.status == 200
+
+    # the line after the field: its save re-reads the page's documents, the date correction goes with them
+    line = _line(page, "l0001")
+    line.fill("Ереван, 5 мая 1920 г.")
+    with page.expect_response(lambda r: r.url.endswith("/api/line")) as saved:
+        line.press("Enter")
+    assert saved.value.status == 200
+    page.wait_for_function("document.activeElement.dataset.line === 'l0002'")  # Enter moved on
 
     page.reload()
     assert _line(page, "l0001").input_value() == "Ереван, 5 мая 1920 г."

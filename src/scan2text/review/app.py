@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from scan2text.errors import ConflictError, CorrectionError, Scan2TextError
 from scan2text.export.model import original_size
+from scan2text.export.refresh import refresh_records
 from scan2text.store import Store
 from scan2text.store.records import SOURCE_FIELDS
 from scan2text.store.run_folder import RunFolder
@@ -198,15 +199,24 @@ def create_app(out_dir: Path, bind: str = "127.0.0.1", allow_hosts: list[str] | 
             return Response(f"cannot read the original: {exc}", status_code=404)
         return Response(data, media_type="image/png", headers={"Cache-Control": "max-age=300"})
 
+    # A save and the records (and records.jsonl) rebuilt from it are one transaction: exports are current.
     @app.post("/api/line")
     def save_line(edit: LineEdit) -> dict[str, Any]:
-        version = store.correct_line(edit.page_id, edit.line_id, edit.text, edit.author, edit.version)
-        line = next(s for s in store.page_state(edit.page_id).lines if s.line_id == edit.line_id)
-        return {"version": version, "text": line.text, "corrected": line.corrected}
+        with store.transaction():
+            before = store.page_state(edit.page_id).records
+            version = store.correct_line(edit.page_id, edit.line_id, edit.text, edit.author, edit.version)
+            refresh_records(folder, store, [edit.page_id])
+        state = store.page_state(edit.page_id)
+        line = next(s for s in state.lines if s.line_id == edit.line_id)
+        # The corrected text may start or end a document: the page's record forms are then out of date.
+        return {"version": version, "text": line.text, "corrected": line.corrected,
+                "documents_changed": state.records != before}
 
     @app.post("/api/field")
     def save_field(edit: FieldEdit) -> dict[str, Any]:
-        version = store.correct_field(edit.record_id, edit.field, edit.value, edit.author, edit.version)
+        with store.transaction():
+            version = store.correct_field(edit.record_id, edit.field, edit.value, edit.author, edit.version)
+            refresh_records(folder, store)
         value = store.record_state(edit.record_id).fields[edit.field].value
         return {"version": version, "value": value}
 

@@ -90,6 +90,10 @@
         row.classList.add("saved");
         setTimeout(() => row.classList.remove("saved"), 800);
         if (!$(".line.conflict")) clearBanner();
+        if (data.documents_changed) {
+          banner("Saved. The documents on this page were re-read from the corrected text: reload the page " +
+                 "(F5) before editing their fields.", "info");
+        }
         markUnapproved();
         return true;
       }
