@@ -176,6 +176,7 @@ def test_boxes_are_drawn_on_both_images_and_lead_to_their_line(browser, server: 
         assert pane.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
         assert pane.locator("polygon.line").count() == 2
     assert page.locator(".overlay polygon.line.c-mid").count() == 4  # conf 70 and 75, in both panes
+    page.locator(".tab[data-pane='original']").click()
     page.locator(".imgwrap").nth(1).locator("polygon.line[data-line='l0001']").click()
     page.wait_for_function("document.activeElement.dataset.line === 'l0001'")
     assert page.locator(".overlay polygon.line.active").count() == 2

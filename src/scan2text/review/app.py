@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -101,6 +101,8 @@ def create_app(out_dir: Path, bind: str = "127.0.0.1", allow_hosts: list[str] | 
     templates.env.globals["out_dir"] = str(folder.root)
 
     def page_html(request: Request, name: str, **context: Any) -> HTMLResponse:
+        # the name review.js keeps in a cookie, so the box is filled before any script runs
+        context.setdefault("reviewer", unquote(request.cookies.get("scan2text_reviewer", ""))[:200])
         return templates.TemplateResponse(request, name, context)
 
     @app.exception_handler(CorrectionError)
