@@ -14,7 +14,6 @@ from scan2text.store.geometry import match_boxes, to_original
 from scan2text.store.merge import HUMAN_CONF, Loaded, clean_line_text, merge, orphan_id, page_hash
 from scan2text.store.views import PageState, QueueItem, StaleVersion
 
-
 # A word read below this confidence is one to check (the review app colours it red).
 LOW_CONF = 60.0
 
