@@ -176,11 +176,16 @@ def create_app(out_dir: Path, bind: str = "127.0.0.1", allow_hosts: list[str] | 
         return page_html(request, "search.html", q=q, hits=store.search(q, limit=100) if q.strip() else [])
 
     @app.get("/next")
-    def next_page() -> Response:
-        queue = [q for q in store.queue() if not q.approved]
-        if not queue:
+    def next_page(start: str = "") -> Response:
+        """The first unapproved page from `start` on in queue order (the page after the one just approved),
+        else the first unapproved page at all, else the queue."""
+        queue = store.queue()
+        ids = [q.page_id for q in queue]
+        later = queue[ids.index(start):] if start in ids else []
+        todo = [q for q in later if not q.approved] or [q for q in queue if not q.approved]
+        if not todo:
             return RedirectResponse("/", status_code=303)
-        return RedirectResponse(f"/page/{quote(queue[0].page_id, safe='/')}", status_code=303)
+        return RedirectResponse(f"/page/{quote(todo[0].page_id, safe='/')}", status_code=303)
 
     @app.get("/img/clean/{page_id:path}")
     def clean_image(page_id: str) -> Response:

@@ -395,8 +395,9 @@
     badge.classList.add("ok");
     badge.textContent = "approved by " + author();
     $$(".line.needs-review").forEach((row) => row.classList.remove("needs-review"));
-    // The next page in the queue as it was shown (this page now sorts last, as approved); at the end, the queue.
-    if (thenNext) location.href = (pageEl && pageEl.dataset.next) || "/";
+    // On to the page that came next in the queue when this one was opened (approved, this one now sorts
+    // last), or the first unapproved one after it; past the end, the first left unapproved.
+    if (thenNext) location.href = "/next?start=" + encodeURIComponent(pageEl.dataset.nextId || "");
   }
 
   async function go(url) {
