@@ -52,14 +52,26 @@ def _url(base: str, page_id: str) -> str:
     return f"{base}/page/{quote(page_id, safe='/')}"
 
 
+def _settled(page) -> None:
+    """Panzoom applies a transform in the next animation frame: wait two."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def _shown_width(page) -> float:
+    _settled(page)
     return page.locator(".imgwrap:not([hidden]) img").bounding_box()["width"]
+
+
+def _shown_box(page) -> dict:
+    _settled(page)
+    return page.locator(".imgwrap:not([hidden]) img").bounding_box()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_scan_zooms_pans_and_keeps_letters_visible(browser, server: str, size) -> None:
     context, page, errors = _open(browser, size)
     page.goto(_url(server, PAGE))
+    page.locator("#stage[data-fitted]").wait_for(state="attached")
     stage = page.locator("#stage").bounding_box()
     assert stage["x"] + stage["width"] <= size[0] and stage["y"] + stage["height"] <= size[1]  # all on screen
     fitted = _shown_width(page)
@@ -69,12 +81,12 @@ def test_scan_zooms_pans_and_keeps_letters_visible(browser, server: str, size) -
     page.click("#zoom-in")
     assert _shown_width(page) > fitted * 1.5
     assert page.locator("#zoom-level").inner_text().endswith("%")
-    before = page.locator(".imgwrap:not([hidden]) img").bounding_box()
+    before = _shown_box(page)
     page.mouse.move(stage["x"] + 200, stage["y"] + 200)
     page.mouse.down()
     page.mouse.move(stage["x"] + 120, stage["y"] + 90, steps=5)
     page.mouse.up()
-    after = page.locator(".imgwrap:not([hidden]) img").bounding_box()
+    after = _shown_box(page)
     assert after["x"] < before["x"] - 40 and after["y"] < before["y"] - 40  # dragged: panned
     page.mouse.move(stage["x"] + stage["width"] / 2, stage["y"] + stage["height"] / 2)
     zoomed = _shown_width(page)
@@ -82,7 +94,7 @@ def test_scan_zooms_pans_and_keeps_letters_visible(browser, server: str, size) -
     page.wait_for_timeout(100)
     assert _shown_width(page) < zoomed  # the wheel zooms out
     page.click("#zoom-fit")
-    whole = page.locator(".imgwrap:not([hidden]) img").bounding_box()
+    whole = _shown_box(page)
     assert whole["height"] <= stage["height"] + 1 and whole["width"] <= stage["width"] + 1
 
     # Boxes are outlines: nothing is painted over the letters. Word boxes start hidden; both toggle.
@@ -118,8 +130,10 @@ def test_lines_wrap_and_the_focused_line_shows_its_crop(browser, server: str, si
     long_box.focus()
     crop = page.locator("#row-l0001 .crop")
     crop.wait_for(state="visible")
-    style = crop.evaluate("e => [getComputedStyle(e).backgroundImage, e.clientWidth, e.clientHeight]")
-    assert "/img/clean/" in style[0] and style[1] > 100 and style[2] > 10
+    pieces = crop.locator("div").evaluate_all(
+        "els => els.map(e => [getComputedStyle(e).backgroundImage, e.clientWidth, e.clientHeight])")
+    assert pieces and all("/img/clean/" in image for image, _, _ in pieces)
+    assert all(width > 100 and height >= 26 for _, width, height in pieces)  # letters big enough to read
     assert page.locator(".imgwrap:not([hidden]) polygon.line.active[data-line='l0001']").count() == 1
     assert errors == []
     context.close()

@@ -120,6 +120,7 @@
       const pz = zoomOf(pane);
       pz.zoom(scale, { animate: false, force: true });
       pz.pan((sw - w * scale) / 2 / scale, whole ? (sh - h * scale) / 2 / scale : 0, { animate: false, force: true });
+      stage.dataset.fitted = pane;
       shown();
     }
     function zoomBy(factor) {
@@ -136,7 +137,7 @@
       for (const el of $$("[data-pane]", stage)) el.hidden = el.dataset.pane !== name;
       for (const tab of $$(".tab")) tab.setAttribute("aria-pressed", String(tab.dataset.pane === name));
       zoomOf(name);
-      if (first) fit(false);
+      if (first) setTimeout(() => fit(false));  // after Panzoom's own deferred start pan
       shown();
       prefs.pane = name;
       save();
@@ -181,7 +182,8 @@
     return { reveal };
   })();
 
-  // The focused line's strip of the cleaned image, beside its text, at a readable size.
+  // The focused line's strip of the cleaned image, beside its text, at a readable size: a long line is
+  // cut into up to three pieces, one under the other, rather than shrunk until its letters are specks.
   function showCrop(row) {
     const crop = row && $(".crop", row);
     const url = pageEl && pageEl.dataset.clean;
@@ -190,12 +192,21 @@
     const [iw, ih] = pageEl.dataset.cleanSize.split(" ").map(Number);
     const pad = Math.round(h * 0.25);
     const width = Math.max(50, $(".line-input", row).clientWidth);
-    const scale = Math.min(width / (w + 2 * pad), 110 / (h + 2 * pad), 3);
-    Object.assign(crop.style, {
-      width: `${Math.round((w + 2 * pad) * scale)}px`, height: `${Math.round((h + 2 * pad) * scale)}px`,
-      backgroundImage: `url("${url}")`, backgroundSize: `${iw * scale}px ${ih * scale}px`,
-      backgroundPosition: `${-(x - pad) * scale}px ${-(y - pad) * scale}px`,
-    });
+    const READABLE = 26;  // px of line height on screen
+    const pieces = Math.min(3, Math.max(1, Math.ceil(READABLE / (h * width / (w + 2 * pad)))));
+    const step = Math.ceil(w / pieces);
+    crop.replaceChildren();
+    for (let i = 0; i < pieces; i++) {
+      const px = x + i * step - pad, pw = Math.min(step, x + w - (x + i * step)) + 2 * pad;
+      const scale = Math.min(width / pw, 110 / (h + 2 * pad), 3);
+      const part = document.createElement("div");
+      Object.assign(part.style, {
+        width: `${Math.round(pw * scale)}px`, height: `${Math.round((h + 2 * pad) * scale)}px`,
+        backgroundImage: `url("${url}")`, backgroundSize: `${iw * scale}px ${ih * scale}px`,
+        backgroundPosition: `${-px * scale}px ${-(y - pad) * scale}px`, backgroundRepeat: "no-repeat",
+      });
+      crop.append(part);
+    }
     crop.classList.add("ready");
   }
 
