@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,8 +33,9 @@ def out_dir(tmp_path: Path) -> Path:
     return make_out_dir(tmp_path, pages=pages, records=[make_record("doc-1", pages=[PAGE])])
 
 
-@pytest.fixture
-def server(out_dir: Path) -> Iterator[str]:
+@contextmanager
+def running(out_dir: Path) -> Iterator[str]:
+    """The review app for `out_dir` on a free loopback port; yields its base URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -47,6 +49,12 @@ def server(out_dir: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def server(out_dir: Path) -> Iterator[str]:
+    with running(out_dir) as url:
+        yield url
 
 
 def _reviewer(browser, name: str):
@@ -76,13 +84,6 @@ def _store(out_dir: Path) -> Store:
 def test_correct_a_line_and_a_date_save_reload_and_they_are_kept(browser, server: str, out_dir: Path) -> None:
     context, page = _reviewer(browser, "ann")
     page.goto(_url(server, PAGE))
-    line = _line(page, "l0001")
-    line.fill("Ереван, 5 мая 1920 г.")
-    with page.expect_response(lambda r: r.url.endswith("/api/line")) as saved:
-        line.press("Enter")
-    assert saved.value.status == 200
-    page.wait_for_function("document.activeElement.dataset.line === 'l0002'")  # Enter moved on
-
     date = _field(page, "date")
     date.fill("5 May 1920")
     with page.expect_response(lambda r: r.url.endswith("/api/field")) as refused:
@@ -93,6 +94,14 @@ def test_correct_a_line_and_a_date_save_reload_and_they_are_kept(browser, server
     with page.expect_response(lambda r: r.url.endswith("/api/field")) as saved:
         date.press("Enter")
     assert saved.value.status == 200
+
+    # the line after the field: its save re-reads the page's documents, the date correction goes with them
+    line = _line(page, "l0001")
+    line.fill("Ереван, 5 мая 1920 г.")
+    with page.expect_response(lambda r: r.url.endswith("/api/line")) as saved:
+        line.press("Enter")
+    assert saved.value.status == 200
+    page.wait_for_function("document.activeElement.dataset.line === 'l0002'")  # Enter moved on
 
     page.reload()
     assert _line(page, "l0001").input_value() == "Ереван, 5 мая 1920 г."
@@ -167,6 +176,7 @@ def test_boxes_are_drawn_on_both_images_and_lead_to_their_line(browser, server: 
         assert pane.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
         assert pane.locator("polygon.line").count() == 2
     assert page.locator(".overlay polygon.line.c-mid").count() == 4  # conf 70 and 75, in both panes
+    page.locator(".tab[data-pane='original']").click()
     page.locator(".imgwrap").nth(1).locator("polygon.line[data-line='l0001']").click()
     page.wait_for_function("document.activeElement.dataset.line === 'l0001'")
     assert page.locator(".overlay polygon.line.active").count() == 2

@@ -218,15 +218,19 @@ def evaluate_cmd(
 @app.command()
 def review(
     out_dir: Annotated[Path, typer.Argument(help="Output folder of a run")],
-    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless behind a proxy")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(
+        help="Address to bind. 127.0.0.1 (the default) serves this machine only; 0.0.0.0 lets anyone who can "
+             "reach this machine read and correct the batch: there is no login")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on")] = 8765,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open a browser tab")] = True,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        help="Another host name the app may be reached by (a proxy's or DNS name); repeatable")] = None,
 ) -> None:
     """Start the review app: correct lines and record fields in the browser; corrections survive re-runs."""
     from scan2text.review.app import serve
 
     _require_run_folder(out_dir)
-    serve(out_dir, host=host, port=port, open_browser=browser)
+    serve(out_dir, host=host, port=port, open_browser=browser, allow_hosts=allow_host or [])
 
 
 @app.command("export")

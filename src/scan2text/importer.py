@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from scan2text.errors import CorrectionError, Scan2TextError
 from scan2text.export.model import original_size
+from scan2text.export.refresh import refresh_records
 from scan2text.models import Page
 from scan2text.store import LineState, Store
 from scan2text.store.geometry import Rect, bounds, match_boxes, to_original
@@ -114,6 +115,8 @@ def _import_one(store: Store, folder: RunFolder, file: Path, author: str) -> Imp
             store.correct_line(page.id, current.line_id, xml_line.text, author, current.version,
                                source=f"import:{file.name}")
             changed += 1
+        if changed:
+            refresh_records(folder, store, [page.id])  # in the file's transaction: exports current at once
     return ImportFile(path=str(file), status="imported" if changed else "unchanged", page_id=page.id,
                       changed=changed, kept_newer=stale)
 

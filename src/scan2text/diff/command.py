@@ -116,6 +116,7 @@ def diff_command(
     store: Path | None = None,
     pages_per_file: int = 50,
     console: Console | None = None,
+    corrected: bool = False,
 ) -> int:
     """Run the comparison, write the requested reports and return the exit code."""
     # with --json -, stdout carries the JSON alone; the human summary moves to stderr
@@ -125,7 +126,7 @@ def diff_command(
         ignore_case=ignore_case, ignore_punctuation=ignore_punctuation, ignore_whitespace=ignore_whitespace
     )
     try:
-        reference, hypothesis = resolve_sources(a, b, against, store)
+        reference, hypothesis = resolve_sources(a, b, against, store, corrected)
         batch = compare(reference, hypothesis, options)
         if html is not None:
             written = write_html(batch, html, pages_per_file=pages_per_file, max_cer=max_cer)
@@ -177,6 +178,9 @@ def diff_cli(
         Path | None, typer.Option("--store", help=f"Output folder or {STORE_FILE} holding run ids")
     ] = None,
     pages_per_file: Annotated[int, typer.Option("--pages-per-file", min=1, help="Pages per HTML file")] = 50,
+    corrected: Annotated[bool, typer.Option(
+        "--corrected", help="With --against DIR: score the text after review (corrections applied), not the raw OCR",
+    )] = False,
 ) -> None:
     """Compare two runs, or a run with its corrections or ground truth: CER/WER per page, document, batch."""
     code = diff_command(
@@ -191,5 +195,6 @@ def diff_cli(
         ignore_whitespace,
         store=store,
         pages_per_file=pages_per_file,
+        corrected=corrected,
     )
     raise typer.Exit(code)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scan2text.diff.sources import DiffError, GroundTruthSource, PageXmlSource, RunFolderSource, Source
-from scan2text.diff.store_source import open_store_source
+from scan2text.diff.store_source import CorrectedRunFolderSource, open_store_source
 from scan2text.store.run_folder import PAGES_DIR, STORE_FILE, RunFolder
 
 
@@ -31,14 +31,22 @@ def open_source(spec: Path) -> Source:
     raise DiffError(f"neither a run output folder ({PAGES_DIR}/), nor *.gt.txt ground truth, nor PAGE-XML", str(spec))
 
 
-def resolve_sources(a: Path, b: Path | None, against: str | None, store: Path | None = None) -> tuple[Source, Source]:
+def resolve_sources(
+    a: Path, b: Path | None, against: str | None, store: Path | None = None, corrected: bool = False,
+) -> tuple[Source, Source]:
     """(reference, hypothesis) for the command-line arguments.
 
     A or B that is not a path on disk but a number is a run id in `store` (default: the other argument's
-    output folder).
+    output folder). `corrected` scores run A's text after review (corrections applied) against ground truth.
     """
     if against is not None and b is not None:
         raise DiffError("give either a second run B or --against, not both")
+    if corrected:
+        if against in (None, "corrections"):
+            raise DiffError("--corrected scores the reviewed text against ground truth: give --against DIR")
+        if not (a.is_dir() and RunFolder(a).has_store()):
+            raise DiffError("--corrected needs a run output folder with its store (where corrections are)", str(a))
+        return open_source(Path(against)), CorrectedRunFolderSource(a)
     if against is None and b is None:
         raise DiffError("nothing to compare with: give a second run B or --against corrections|DIR")
     if against == "corrections":

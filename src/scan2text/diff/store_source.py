@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scan2text.diff.sources import DiffError, Source, SourceLine, SourcePage
+from scan2text.diff.sources import DiffError, RunFolderSource, Source, SourceLine, SourcePage
 from scan2text.errors import Scan2TextError
 from scan2text.store import Store
 from scan2text.store.run_folder import RunFolder
@@ -93,6 +93,26 @@ class StoreRunSource(Source):
 
     def documents(self) -> dict[str, list[str]]:
         return self._store.run_documents(self.run_id)
+
+
+class CorrectedRunFolderSource(RunFolderSource):
+    """An output folder's pages as they read after review: each line's current text from the store
+    (a reviewer's correction where there is one, else the newest OCR), paired with ground truth by the
+    same page names as the raw OCR, so the two scores side by side show what review bought."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.label = f"{self.label} (corrected)"
+        self._store = _open_store(self.folder)
+
+    def load(self, page_id: str) -> SourcePage:
+        try:
+            state = self._store.page_state(page_id)
+        except Scan2TextError:
+            return super().load(page_id)  # a page the store has not heard of (a killed run): its files
+        lines = [SourceLine(text=line.text.rstrip(), id=line.line_id, box=line.box)
+                 for line in state.lines if line.text.strip()]
+        return SourcePage(id=page_id, lines=lines, image=_image(self.folder, state.page.cleaned_image))
 
 
 def open_store_source(folder: RunFolder, run_id: int | None, *, corrections: bool = False) -> Source:

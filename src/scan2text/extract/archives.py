@@ -54,7 +54,8 @@ def read_archive(printed: str, grammar: Grammar) -> tuple[str | None, str | None
         return f"{name} ({abbr})", abbr, REPAIRED  # 'Archive “RGVA)': the bracket OCR misread
     if known and abbr and norm_key(abbr) not in lex.abbreviations_of.get(norm_key(name), {}):
         # A known name with an abbreviation it does not have: 'Russian State Military Archive (i:GVA)'
-        hit = match_keyword(abbr, list(lex.abbreviations_of[norm_key(name)].values()), min_fuzzy_len=3, cutoff=60)
+        hit = match_keyword(abbr, list(lex.abbreviations_of.get(norm_key(name), {}).values()), min_fuzzy_len=3,
+                            cutoff=60)
         if hit:
             return f"{name} ({hit[0]})", hit[0], FUZZY
         return printed, abbr, FUZZY

@@ -15,22 +15,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from scan2text.errors import ConflictError, CorrectionError, Scan2TextError
 from scan2text.export.model import original_size
+from scan2text.export.refresh import refresh_records
 from scan2text.store import Store
 from scan2text.store.records import SOURCE_FIELDS
 from scan2text.store.run_folder import RunFolder
 
-from . import images
+from . import images, security
 
 HERE = Path(__file__).parent
 # Record fields offered for editing, with the labels reviewers see.
@@ -63,7 +65,14 @@ class Approval(BaseModel):
     author: str
 
 
-def create_app(out_dir: Path) -> FastAPI:
+# Defence in depth behind escaping: no inline or foreign script runs, and no other site frames the app
+# (a framed page could be tricked into Ctrl+Enter approvals).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(out_dir: Path, bind: str = "127.0.0.1", allow_hosts: list[str] | None = None) -> FastAPI:
+    """The app for one output folder, answering to the Host names of `bind` (plus `allow_hosts`)."""
     folder = RunFolder.existing(out_dir)
     store = folder.open_store()
 
@@ -75,12 +84,25 @@ def create_app(out_dir: Path) -> FastAPI:
     app = FastAPI(title="scan2text review", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store = store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    templates = Jinja2Templates(directory=HERE / "templates")
+    security.install(app, security.allowed_hosts(bind, allow_hosts or []))
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    # Every template escapes, whatever its suffix: the SVG overlay carries OCR and reviewers' text.
+    templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True))
     templates.env.filters["q"] = lambda s: quote(str(s), safe="/")
     templates.env.filters["mark"] = _mark
     templates.env.globals["out_dir"] = str(folder.root)
 
     def page_html(request: Request, name: str, **context: Any) -> HTMLResponse:
+        # the name review.js keeps in a cookie, so the box is filled before any script runs
+        context.setdefault("reviewer", unquote(request.cookies.get("scan2text_reviewer", ""))[:200])
         return templates.TemplateResponse(request, name, context)
 
     @app.exception_handler(CorrectionError)
@@ -154,11 +176,16 @@ def create_app(out_dir: Path) -> FastAPI:
         return page_html(request, "search.html", q=q, hits=store.search(q, limit=100) if q.strip() else [])
 
     @app.get("/next")
-    def next_page() -> Response:
-        queue = [q for q in store.queue() if not q.approved]
-        if not queue:
+    def next_page(start: str = "") -> Response:
+        """The first unapproved page from `start` on in queue order (the page after the one just approved),
+        else the first unapproved page at all, else the queue."""
+        queue = store.queue()
+        ids = [q.page_id for q in queue]
+        later = queue[ids.index(start):] if start in ids else []
+        todo = [q for q in later if not q.approved] or [q for q in queue if not q.approved]
+        if not todo:
             return RedirectResponse("/", status_code=303)
-        return RedirectResponse(f"/page/{quote(queue[0].page_id, safe='/')}", status_code=303)
+        return RedirectResponse(f"/page/{quote(todo[0].page_id, safe='/')}", status_code=303)
 
     @app.get("/img/clean/{page_id:path}")
     def clean_image(page_id: str) -> Response:
@@ -179,15 +206,24 @@ def create_app(out_dir: Path) -> FastAPI:
             return Response(f"cannot read the original: {exc}", status_code=404)
         return Response(data, media_type="image/png", headers={"Cache-Control": "max-age=300"})
 
+    # A save and the records (and records.jsonl) rebuilt from it are one transaction: exports are current.
     @app.post("/api/line")
     def save_line(edit: LineEdit) -> dict[str, Any]:
-        version = store.correct_line(edit.page_id, edit.line_id, edit.text, edit.author, edit.version)
-        line = next(s for s in store.page_state(edit.page_id).lines if s.line_id == edit.line_id)
-        return {"version": version, "text": line.text, "corrected": line.corrected}
+        with store.transaction():
+            before = store.page_state(edit.page_id).records
+            version = store.correct_line(edit.page_id, edit.line_id, edit.text, edit.author, edit.version)
+            refresh_records(folder, store, [edit.page_id])
+        state = store.page_state(edit.page_id)
+        line = next(s for s in state.lines if s.line_id == edit.line_id)
+        # The corrected text may start or end a document: the page's record forms are then out of date.
+        return {"version": version, "text": line.text, "corrected": line.corrected,
+                "documents_changed": state.records != before}
 
     @app.post("/api/field")
     def save_field(edit: FieldEdit) -> dict[str, Any]:
-        version = store.correct_field(edit.record_id, edit.field, edit.value, edit.author, edit.version)
+        with store.transaction():
+            version = store.correct_field(edit.record_id, edit.field, edit.value, edit.author, edit.version)
+            refresh_records(folder, store)
         value = store.record_state(edit.record_id).fields[edit.field].value
         return {"version": version, "value": value}
 
@@ -227,12 +263,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def serve(out_dir: Path, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) -> None:
+def serve(out_dir: Path, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
+          allow_hosts: list[str] | None = None) -> None:
     """Run the review app until interrupted (Ctrl+C)."""
     import uvicorn
 
-    app = create_app(out_dir)
-    url = f"http://{host}:{port}/"
+    app = create_app(out_dir, bind=host, allow_hosts=allow_hosts)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -23,6 +23,9 @@ from scan2text.store.merge import (
 )
 from scan2text.store.views import PageState, QueueItem, StaleVersion
 
+# A word read below this confidence is one to check (the review app colours it red).
+LOW_CONF = 60.0
+
 
 class PagesMixin(StoreBase):
     # --- writing OCR ----------------------------------------------------------------------
@@ -208,7 +211,11 @@ class PagesMixin(StoreBase):
                        COALESCE(AVG(CASE WHEN s.id IS NOT NULL THEN ? ELSE l.conf END), 0) AS conf,
                        COALESCE(SUM(s.id IS NOT NULL), 0) AS corrected,
                        (SELECT COUNT(*) FROM line_slots r WHERE r.page_id = p.id AND r.needs_review) AS needs_review,
-                       p.approved_by IS NOT NULL AS approved
+                       p.approved_by IS NOT NULL AS approved,
+                       (SELECT COUNT(*) FROM words w JOIN lines lw ON w.line_row = lw.id
+                        WHERE lw.ocr_id = p.current_ocr AND w.conf < ? AND NOT EXISTS
+                          (SELECT 1 FROM line_slots sw WHERE sw.page_id = p.id AND sw.line_id = lw.line_id)
+                       ) AS low_words
                 FROM pages p
                 LEFT JOIN lines l ON l.ocr_id = p.current_ocr
                 LEFT JOIN line_slots s ON s.page_id = p.id AND s.line_id = l.line_id
@@ -216,10 +223,11 @@ class PagesMixin(StoreBase):
                 GROUP BY p.id
                 ORDER BY approved, needs_review = 0, conf, p.image, p.frame
                 """,
-                (HUMAN_CONF,),
+                (HUMAN_CONF, LOW_CONF),
             ).fetchall()
         return [QueueItem(page_id=r["page_id"], conf=round(r["conf"], 1), lines=r["lines"],
-                          corrected=r["corrected"], needs_review=r["needs_review"], approved=bool(r["approved"]))
+                          corrected=r["corrected"], needs_review=r["needs_review"], approved=bool(r["approved"]),
+                          low_words=r["low_words"])
                 for r in rows]
 
     def _load(

@@ -62,6 +62,49 @@ class RecordsMixin(StoreBase):
             self._rekey_fields(db, {r.id: r for r in records})
             self._after_records_change(db, None)
 
+    def extracted_records(self) -> list[Record]:
+        """The current record set as extraction made it (no field corrections), in document order."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT data FROM records WHERE set_id = (SELECT MAX(id) FROM record_sets) ORDER BY seq"
+            ).fetchall()
+        return [Record.model_validate_json(row["data"]) for row in rows]
+
+    def replace_records(self, records: list[Record]) -> None:
+        """Make `records` the current set in place (documents rebuilt from corrected text between runs),
+        rewriting only the records that changed, and carry the field corrections over as a run does."""
+        ids = [r.id for r in records]
+        if len(set(ids)) != len(ids):
+            raise StoreError(f"record ids repeat: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
+        with self.transaction() as db:
+            set_row = db.execute("SELECT MAX(id) FROM record_sets").fetchone()[0]
+            if set_row is None:
+                raise StoreError("no records to replace: no run has saved any yet")
+            old = {r["record_id"]: (r["id"], r["data"]) for r in db.execute(
+                "SELECT id, record_id, data FROM records WHERE set_id = ?", (set_row,))}
+            changed: list[str] = []
+            for seq, record in enumerate(records):
+                data = record.model_dump_json()
+                row, old_data = old.pop(record.id, (None, None))
+                if row is not None and old_data == data:
+                    db.execute("UPDATE records SET seq = ? WHERE id = ?", (seq, row))
+                    continue
+                if row is not None:
+                    _delete_record_row(db, row)
+                row = db.execute("INSERT INTO records(set_id, seq, record_id, data) VALUES (?,?,?,?)",
+                                 (set_row, seq, record.id, data)).lastrowid
+                db.executemany("INSERT INTO record_pages(record_row, seq, page_id) VALUES (?,?,?)",
+                               [(row, i, p.page_id) for i, p in enumerate(record.pages)])
+                changed.append(record.id)
+            for record_id, (row, _) in old.items():
+                _delete_record_row(db, row)
+                db.execute("DELETE FROM search_docs WHERE kind = 'field' AND record_id = ?", (record_id,))
+            if changed or old:
+                self._rekey_fields(db, {r.id: r for r in records})
+            # A vanished record's field corrections may have moved to another record: re-index all then.
+            for record_id in [None] if old else changed:
+                self._after_records_change(db, record_id)
+
     def _rekey_fields(self, db: sqlite3.Connection, new: dict[str, Record]) -> None:
         slots = db.execute("SELECT * FROM field_slots ORDER BY id").fetchall()
         taken = {(s["record_id"], s["field"]) for s in slots if s["record_id"] in new}
@@ -240,6 +283,11 @@ class RecordsMixin(StoreBase):
             if state.approved:
                 continue
             db.execute("DELETE FROM record_approvals WHERE record_id = ?", (state.record.id,))
+
+
+def _delete_record_row(db: sqlite3.Connection, row: int) -> None:
+    db.execute("DELETE FROM record_pages WHERE record_row = ?", (row,))
+    db.execute("DELETE FROM records WHERE id = ?", (row,))
 
 
 def _follow(pages: list[str], new: dict[str, Record], field: str, taken: set[tuple[str, str]]) -> str | None:

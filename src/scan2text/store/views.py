@@ -87,6 +87,7 @@ class QueueItem(Model):
     corrected: int
     needs_review: int
     approved: bool
+    low_words: int = 0  # words read with low confidence on lines nobody has corrected yet
 
 
 class Correction(Model):

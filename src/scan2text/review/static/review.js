@@ -8,10 +8,28 @@
   const who = $("#reviewer");
   const pageEl = $("#page");
   const pageId = pageEl ? pageEl.dataset.page : null;
+  const csrfMeta = $('meta[name="csrf-token"]');
+  const csrfToken = csrfMeta ? csrfMeta.content : "";
 
+  // The reviewer's name is kept as it is typed (localStorage, and a cookie the server puts back in the box),
+  // so it is asked for once per browser, not once per page.
+  function keepName(name) {
+    localStorage.setItem(KEY, name);
+    document.cookie = `scan2text_reviewer=${encodeURIComponent(name)}; path=/; max-age=31536000; samesite=strict`;
+  }
+  let returnTo = null;  // the line to go back to once a name is given
   if (who) {
-    who.value = localStorage.getItem(KEY) || "";
-    who.addEventListener("change", () => localStorage.setItem(KEY, who.value.trim()));
+    who.value = localStorage.getItem(KEY) || who.value || "";
+    if (who.value) keepName(who.value.trim());
+    who.addEventListener("input", () => keepName(who.value.trim()));
+    who.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && who.value.trim()) {
+        ev.preventDefault();
+        keepName(who.value.trim());
+        clearBanner();
+        if (returnTo) returnTo.focus();
+      }
+    });
   }
   const author = () => (who ? who.value.trim() : "") || localStorage.getItem(KEY) || "";
 
@@ -28,7 +46,11 @@
   }
   function needAuthor() {
     if (author()) return true;
-    banner("Type your name in the Reviewer box (top right) first: every change is saved under a name.", "error");
+    banner("Type your name in the Reviewer box (top right) and press Enter: every change is saved under a name. " +
+           "It is remembered in this browser.", "error");
+    if (/^(INPUT|TEXTAREA)$/.test(document.activeElement.tagName) && document.activeElement !== who) {
+      returnTo = document.activeElement;
+    }
     if (who) who.focus();
     return false;
   }
@@ -38,7 +60,8 @@
     try {
       response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken },
+        credentials: "same-origin",
         body: JSON.stringify(body),
       });
     } catch (err) {
@@ -57,6 +80,134 @@
     const run = (input._chain || Promise.resolve(true)).then(task, task);
     input._chain = run.catch(() => false);
     return run;
+  }
+
+  // --- the scan: zoom and pan (Panzoom), cleaned or original, boxes on or off -----------------
+  const viewer = (() => {
+    const stage = $("#stage");
+    const none = { reveal() {} };
+    if (!stage || typeof Panzoom === "undefined") return none;
+    const zooms = new Map();  // pane name -> Panzoom instance, made when first shown
+    let pane = null;
+    const VIEW = "scan2text.view";
+    const prefs = JSON.parse(localStorage.getItem(VIEW) || "{}");
+    const wrapOf = (name) => $(`.imgwrap[data-pane="${name}"]`, stage);
+    const size = (wrap) => [parseFloat(wrap.style.width), parseFloat(wrap.style.height)];
+    const level = $("#zoom-level");
+    const save = () => localStorage.setItem(VIEW, JSON.stringify(prefs));
+
+    function zoomOf(name) {
+      if (!zooms.has(name)) {
+        const wrap = wrapOf(name);
+        const pz = Panzoom(wrap, { canvas: true, origin: "0 0", minScale: 0.05, maxScale: 8, step: 0.25,
+                                   cursor: "", disableZoom: false });
+        wrap.addEventListener("panzoomchange", () => { if (wrap === wrapOf(pane)) shown(); });
+        zooms.set(name, pz);
+      }
+      return zooms.get(name);
+    }
+    function shown() {
+      const pz = zoomOf(pane);
+      if (level) level.textContent = `${Math.round(pz.getScale() * 100)}%`;
+    }
+    // Fit the page's width (or all of it) in the stage, from the top.
+    function fit(whole) {
+      const wrap = wrapOf(pane);
+      if (!wrap) return;
+      const [w, h] = size(wrap);
+      const sw = stage.clientWidth, sh = stage.clientHeight;
+      const scale = whole ? Math.min(sw / w, sh / h) : sw / w;
+      const pz = zoomOf(pane);
+      pz.zoom(scale, { animate: false, force: true });
+      pz.pan((sw - w * scale) / 2 / scale, whole ? (sh - h * scale) / 2 / scale : 0, { animate: false, force: true });
+      stage.dataset.fitted = pane;
+      shown();
+    }
+    function zoomBy(factor) {
+      const pz = zoomOf(pane);
+      const rect = stage.getBoundingClientRect();
+      pz.zoomToPoint(pz.getScale() * factor, { clientX: rect.left + rect.width / 2, clientY: rect.top + rect.height / 2 },
+                     { animate: false });
+      shown();
+    }
+    function show(name) {
+      if (!wrapOf(name)) return;
+      const first = !zooms.has(name);
+      pane = name;
+      for (const el of $$("[data-pane]", stage)) el.hidden = el.dataset.pane !== name;
+      for (const tab of $$(".tab")) tab.setAttribute("aria-pressed", String(tab.dataset.pane === name));
+      zoomOf(name);
+      if (first) setTimeout(() => fit(false));  // after Panzoom's own deferred start pan
+      shown();
+      prefs.pane = name;
+      save();
+    }
+    // Keep the line being corrected in sight: centre it when it is outside the stage.
+    function reveal(lineId) {
+      const wrap = wrapOf(pane);
+      const shape = wrap && $(`polygon.line[data-line="${CSS.escape(lineId)}"]`, wrap);
+      if (!shape) return;
+      const box = shape.getBBox();
+      const pz = zoomOf(pane);
+      const scale = pz.getScale(), pan = pz.getPan();
+      const sw = stage.clientWidth, sh = stage.clientHeight;
+      const top = (box.y + pan.y) * scale, bottom = (box.y + box.height + pan.y) * scale;
+      const left = (box.x + pan.x) * scale, right = (box.x + box.width + pan.x) * scale;
+      if (top >= 0 && bottom <= sh && left >= 0 && right <= sw) return;
+      const x = box.width * scale <= sw ? sw / 2 / scale - (box.x + box.width / 2) : -box.x + 10 / scale;
+      pz.pan(x, sh / 2 / scale - (box.y + box.height / 2), { animate: true });
+    }
+
+    stage.addEventListener("wheel", (ev) => { zoomOf(pane).zoomWithWheel(ev); shown(); }, { passive: false });
+    for (const tab of $$(".tab")) tab.addEventListener("click", () => show(tab.dataset.pane));
+    $("#zoom-in").addEventListener("click", () => zoomBy(1.25));
+    $("#zoom-out").addEventListener("click", () => zoomBy(0.8));
+    $("#zoom-width").addEventListener("click", () => fit(false));
+    $("#zoom-fit").addEventListener("click", () => fit(true));
+    const toggles = { "show-lines": ["no-lines", false], "show-words": ["show-words", true] };
+    for (const [id, [cls, whenOn]] of Object.entries(toggles)) {
+      const box = $("#" + id);
+      if (prefs[id] !== undefined) box.checked = prefs[id];
+      const apply = () => { stage.classList.toggle(cls, box.checked === whenOn); prefs[id] = box.checked; save(); };
+      box.addEventListener("change", apply);
+      apply();
+    }
+    document.addEventListener("keydown", (ev) => {
+      if (/^(INPUT|TEXTAREA)$/.test(document.activeElement.tagName) || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+      if (ev.key === "+" || ev.key === "=") zoomBy(1.25);
+      else if (ev.key === "-") zoomBy(0.8);
+      else if (ev.key === "0") fit(false);
+    });
+    show(prefs.pane && wrapOf(prefs.pane) ? prefs.pane : ($(".tab")?.dataset.pane || "original"));
+    return { reveal };
+  })();
+
+  // The focused line's strip of the cleaned image, beside its text, at a readable size: a long line is
+  // cut into up to three pieces, one under the other, rather than shrunk until its letters are specks.
+  function showCrop(row) {
+    const crop = row && $(".crop", row);
+    const url = pageEl && pageEl.dataset.clean;
+    if (!crop || !url || !row.dataset.box) return;
+    const [x, y, w, h] = row.dataset.box.split(" ").map(Number);
+    const [iw, ih] = pageEl.dataset.cleanSize.split(" ").map(Number);
+    const pad = Math.round(h * 0.25);
+    const width = Math.max(50, $(".line-input", row).clientWidth);
+    const READABLE = 26;  // px of line height on screen
+    const pieces = Math.min(3, Math.max(1, Math.ceil(READABLE / (h * width / (w + 2 * pad)))));
+    const step = Math.ceil(w / pieces);
+    crop.replaceChildren();
+    for (let i = 0; i < pieces; i++) {
+      const px = x + i * step - pad, pw = Math.min(step, x + w - (x + i * step)) + 2 * pad;
+      const scale = Math.min(width / pw, 110 / (h + 2 * pad), 3);
+      const part = document.createElement("div");
+      Object.assign(part.style, {
+        width: `${Math.round(pw * scale)}px`, height: `${Math.round((h + 2 * pad) * scale)}px`,
+        backgroundImage: `url("${url}")`, backgroundSize: `${iw * scale}px ${ih * scale}px`,
+        backgroundPosition: `${-px * scale}px ${-(y - pad) * scale}px`, backgroundRepeat: "no-repeat",
+      });
+      crop.append(part);
+    }
+    crop.classList.add("ready");
   }
 
   // --- lines --------------------------------------------------------------------------------
@@ -87,6 +238,10 @@
         row.classList.add("saved");
         setTimeout(() => row.classList.remove("saved"), 800);
         if (!$(".line.conflict")) clearBanner();
+        if (data.documents_changed) {
+          banner("Saved. The documents on this page were re-read from the corrected text: reload the page " +
+                 "(F5) before editing their fields.", "info");
+        }
         markUnapproved();
         return true;
       }
@@ -119,7 +274,11 @@
   }
 
   for (const input of lineInputs()) {
-    input.addEventListener("focus", () => highlight(input.dataset.line));
+    input.addEventListener("focus", () => {
+      highlight(input.dataset.line);
+      showCrop(rowOf(input));
+      viewer.reveal(input.dataset.line);
+    });
     input.addEventListener("change", () => saveLine(input));
     input.addEventListener("keydown", async (ev) => {
       const inputs = lineInputs();
@@ -149,6 +308,11 @@
         focusLine(at - 1);
       }
     });
+  }
+
+  if (!CSS.supports("field-sizing", "content")) {
+    const grow = (el) => { el.style.height = "auto"; el.style.height = `${el.scrollHeight + 2}px`; };
+    for (const input of lineInputs()) { grow(input); input.addEventListener("input", () => grow(input)); }
   }
 
   for (const shape of $$(".overlay [data-line]")) {
@@ -242,7 +406,9 @@
     badge.classList.add("ok");
     badge.textContent = "approved by " + author();
     $$(".line.needs-review").forEach((row) => row.classList.remove("needs-review"));
-    if (thenNext) location.href = "/next";
+    // On to the page that came next in the queue when this one was opened (approved, this one now sorts
+    // last), or the first unapproved one after it; past the end, the first left unapproved.
+    if (thenNext) location.href = "/next?start=" + encodeURIComponent(pageEl.dataset.nextId || "");
   }
 
   async function go(url) {
