@@ -21,7 +21,7 @@ def _read_without_telling_the_store(root, out, settings):
     outcomes = run_pages([src for src, _ in chosen], out, settings, [hint for _, hint in chosen],
                          keys=[plan.keys[src.id] for src, _ in chosen])
     assert outcomes[0].error is None
-    plan.store.close()
+    plan.close()  # as the process's end would: the store closed, the lock released, the run left `running`
     return outcomes[0].page
 
 
@@ -32,11 +32,12 @@ def test_a_page_read_by_a_task_that_never_ended_is_reused(tmp_path, samples_dir)
     page = _read_without_telling_the_store(root, out, settings)
 
     again = plan_batch(root, out, settings)
+    assert [run.status for run in again.store.runs()] == ["interrupted", "running"]
     assert again.reused == 1 and not again.todo
     assert again.store.page_done(page.id, again.keys[page.id])
     assert again.store.current_page(page.id).text == page.text
-    again.store.close()
+    again.close()
 
     other = plan_batch(root, out, Settings.model_validate({"ocr": {"lang": "rus"}}))
     assert other.reused == 0 and len(other.todo) == 1, "read under other settings: read again"
-    other.store.close()
+    other.close()

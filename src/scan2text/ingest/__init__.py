@@ -7,7 +7,6 @@ comes from a manifest CSV when there is one, else from the archive's folder conv
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from pathlib import Path
@@ -19,11 +18,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from scan2text.errors import InputError
 from scan2text.ingest.decode import HIGH_DEPTH_MODES, check_jpeg, to_8bit
 from scan2text.ingest.limits import MAX_PIXELS, check_size
+from scan2text.ingest.manifest import MANIFEST_NAME, read_manifest
 from scan2text.models import Model, SheetRef
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 PDF_SUFFIXES = {".pdf"}
-MANIFEST_NAME = "manifest.csv"
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -51,16 +50,16 @@ class PageSource(Model):
 
 
 def discover(input_path: Path, manifest: Path | None = None) -> list[PageSource]:
-    """Every page under `input_path` (a folder or one file), in a stable order."""
+    """Every page under `input_path` (a folder or one file), in a stable order; ConfigError for a manifest with
+    bad rows (all of them named)."""
     root = input_path if input_path.is_dir() else input_path.parent
     files = (
         sorted(p for p in input_path.rglob("*") if (p.is_file() or p.is_symlink()) and _is_page_file(p))
         if input_path.is_dir()
         else [input_path]
     )
-    if manifest is None and (root / MANIFEST_NAME).is_file():
-        manifest = root / MANIFEST_NAME
-    sheets_by_image = read_manifest(manifest) if manifest else {}
+    manifest = manifest or discover_manifest(input_path)
+    sheets_by_image = read_manifest(manifest, root) if manifest else {}
     pages: list[PageSource] = []
     for path in files:
         rel = path.relative_to(root)
@@ -70,6 +69,12 @@ def discover(input_path: Path, manifest: Path | None = None) -> list[PageSource]
             pages.append(PageSource(id=_page_id(rel.with_suffix(""), frame, frames), path=str(path),
                                     image=rel.as_posix(), frame=frame, frames=frames, sheet=sheet))
     return unique_ids(pages)
+
+
+def discover_manifest(input_path: Path) -> Path | None:
+    """The manifest.csv beside the pages, if there is one."""
+    root = input_path if input_path.is_dir() else input_path.parent
+    return root / MANIFEST_NAME if (root / MANIFEST_NAME).is_file() else None
 
 
 def _page_id(name: Path, frame: int, frames: int) -> str:
@@ -121,34 +126,6 @@ def sheet_from_path(rel: Path, frame: int = 0, frames: int = 1) -> SheetRef | No
     if "file" not in ref:
         return None
     return SheetRef(sheet=sheet, verso=verso, **ref)
-
-
-def read_manifest(path: Path) -> dict[tuple[str, int], SheetRef]:
-    """Manifest CSV columns: image, [frame], [archive], fund, inventory, file, sheet, [side]."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read manifest: {exc}", str(path)) from exc
-    result: dict[tuple[str, int], SheetRef] = {}
-    for n, row in enumerate(rows, start=2):
-        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        if not row.get("image"):
-            raise InputError(f"manifest line {n} has no 'image'", str(path))
-        try:
-            frame = int(row.get("frame") or 1) - 1
-            sheet = int(row["sheet"]) if row.get("sheet") else None
-        except ValueError as exc:
-            raise InputError(f"manifest line {n}: {exc}", str(path)) from exc
-        result[(row["image"], frame)] = SheetRef(
-            archive=row.get("archive") or None,
-            fund=row.get("fund") or None,
-            inventory=row.get("inventory") or None,
-            file=row.get("file") or None,
-            sheet=sheet,
-            verso=row.get("side", "").lower() in {"v", "verso", "ob", "reverse", "об."},
-        )
-    return result
 
 
 def count_frames(path: Path) -> int:
