@@ -267,7 +267,10 @@ def review(
     from scan2text.review.app import serve
 
     _require_run_folder(out_dir)
-    serve(out_dir, host=host, port=port, open_browser=browser)
+    with stop_on_fault(verbose=False):
+        with RunFolder(out_dir).open_store() as store:
+            store.check()  # a damaged store is refused here, not met as errors in the browser
+        serve(out_dir, host=host, port=port, open_browser=browser)
 
 
 @app.command("export")
