@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from scan2text.ingest import discover
+from scan2text.ocr.engines import private_temp_dir
 from scan2text.pipeline.batch import run_page
 from scan2text.settings import Settings
 
@@ -159,3 +160,15 @@ def test_a_float_tiff_is_read_as_fractions_of_white(tmp_path):
     outcome = run_page(source, tmp_path / "out", Settings())
     assert outcome.error is None, outcome.error
     assert "Telegram" in outcome.page.text
+
+
+
+@pytest.mark.integration
+def test_a_reading_over_its_time_limit_fails_the_page_and_leaves_no_files(tmp_path):
+    typed_page().save(tmp_path / "page.png")
+    (source,) = discover(tmp_path / "page.png")
+    outcome = run_page(source, tmp_path / "out", Settings.model_validate({"ocr": {"lang": "eng", "timeout": 0.05}}))
+    assert outcome.page is None
+    assert outcome.error.stage == "ocr" and "no answer within 0.05 s" in outcome.error.reason
+    assert not list(Path(private_temp_dir()).iterdir())  # pytesseract's hand-off files went with the reading
+    assert run_page(source, tmp_path / "out", Settings.model_validate({"ocr": {"lang": "eng"}})).error is None

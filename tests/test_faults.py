@@ -36,8 +36,10 @@ def _pages(folder: Path, count: int = 1) -> Path:
     return folder
 
 
-def scan2text(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+def scan2text(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), **(env or {})}
     return subprocess.run([sys.executable, "-m", "scan2text", *map(str, args)], capture_output=True, text=True,
                           env=env, cwd=cwd, timeout=300, check=False)
 
@@ -94,8 +96,8 @@ def test_a_full_disk_stops_the_run_with_an_output_fault_and_it_resumes_elsewhere
         assert len(store.current_pages(with_words=False)) == 6
 
 
-def _start(*args: str | Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+def _start(*args: str | Path, **env_vars: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), **env_vars}
     return subprocess.Popen([sys.executable, "-m", "scan2text", *map(str, args)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
 
@@ -132,14 +134,21 @@ def test_a_second_run_into_the_same_out_is_refused_naming_the_first(tmp_path):
         assert [run.status for run in store.runs()] == ["ok", "ok"]
 
 
-def test_a_killed_run_leaves_no_lock_in_the_way_and_is_marked_interrupted(tmp_path):
-    pages, out = _pages(tmp_path / "in", 4), tmp_path / "out"
-    first = _start("run", pages, "--out", out, "-q", "--workers", "1")
-    _wait_for(lambda: any((out / "pages").glob("*.json")), "the first page to be read")
+def _reading_files(tmp: Path) -> list[Path]:
+    return list(tmp.glob("scan2text-tesseract-*/tess_*"))
+
+
+def test_a_run_killed_mid_reading_leaves_no_lock_no_files_and_is_marked_interrupted(tmp_path):
+    pages, out, tmp = _pages(tmp_path / "in", 4), tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    first = _start("run", pages, "--out", out, "-q", "--workers", "1", TMPDIR=str(tmp))
+    _wait_for(lambda: any((out / "pages").glob("*.json")) and _reading_files(tmp), "a reading after the first page")
     os.killpg(first.pid, signal.SIGKILL)  # the run and the tesseract it started
     first.wait(timeout=30)
-    again = scan2text("run", pages, "--out", out, "-q")
+    assert _reading_files(tmp), "a reading's files are left by the killed run"
+    again = scan2text("run", pages, "--out", out, "-q", env={"TMPDIR": str(tmp)})
     assert again.returncode == 0, again.stderr
+    assert not list(tmp.iterdir()), "the next run removed the dead run's files (and its own at its end)"
     with Store.open(out / "scan2text.sqlite", read_only=True) as store:
         assert [run.status for run in store.runs()] == ["interrupted", "ok"]
 

@@ -107,6 +107,11 @@ class OcrSettings(_Section):
         description="With 'auto', a page read with its folder's last language is kept at this mean confidence or "
         "above; below it the page's script is detected (a wrong model reads our pages at 20-55)",
     )
+    timeout: float = Field(
+        300.0, gt=0,
+        description="Seconds one Tesseract reading may take before it is stopped and its page fails (a hung "
+        "reading would hold its worker for ever); a typed page takes 1-3 s",
+    )
     engine: Literal["pytesseract", "tesserocr"] | None = Field(
         None,
         description="How Tesseract runs: 'pytesseract' starts the tesseract command for each reading; 'tesserocr' "
@@ -116,8 +121,8 @@ class OcrSettings(_Section):
 
     def fingerprint(self) -> str:
         # Both engines run the same Tesseract with the same variables and read the same words, so a finished page
-        # stays finished when the engine changes.
-        return _digest(self.model_dump(mode="json", exclude={"engine"}))
+        # stays finished when the engine changes; a page read within its time limit reads the same under another.
+        return _digest(self.model_dump(mode="json", exclude={"engine", "timeout"}))
 
 
 class Settings(_Section):

@@ -33,6 +33,7 @@ __all__ = [
     "languages",
     "lines_from_tsv",
     "recognize",
+    "set_timeout",
     "use_engine",
     "version",
 ]
@@ -67,6 +68,14 @@ def ensure_engine(name: str | None) -> Engine:
         if _engine is None or _engine.name != name:
             _engine = make_engine(name)
         return _engine
+
+
+def set_timeout(seconds: float) -> None:
+    """How long one reading may take (setting ocr.timeout); the pytesseract engine kills a reading that takes
+    longer and fails its page. tesserocr reads in-process and has no such limit."""
+    engine = current_engine()
+    if hasattr(engine, "timeout"):
+        engine.timeout = seconds
 
 
 def current_engine() -> Engine:

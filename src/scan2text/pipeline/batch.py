@@ -73,6 +73,7 @@ def run_page(
     try:
         # Here rather than once per run: on a Dask cluster this is the worker's process, not the client's.
         tesseract.ensure_engine(settings.ocr.engine)
+        tesseract.set_timeout(settings.ocr.timeout)
         page = process_page(src, out_dir, settings, lang_hint, key)
         # A page read with the wrong language keeps its output but counts as failed, so a re-run retries it.
         error = (PageError(file=src.path, page_id=src.id, frame=src.frame, stage="ocr",
