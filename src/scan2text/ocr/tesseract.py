@@ -21,6 +21,7 @@ from scan2text.ocr.engines import (
     ENGINE_NAMES,
     Engine,
     EngineUnavailableError,
+    _cli_tessdata,  # where the tesseract command finds its models
     make_engine,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "ensure_engine",
     "languages",
     "lines_from_tsv",
+    "reader_identity",
     "recognize",
     "set_timeout",
     "use_engine",
@@ -96,6 +98,31 @@ def _env_name() -> str:
 
 def version() -> str:
     return current_engine().version()
+
+
+def models_used(lang: str) -> list[Path]:
+    """The model files a reading in `lang` may load: each named language's, or with 'auto' every installed one
+    (the script detection may choose any)."""
+    engine = current_engine()
+    folder = getattr(engine, "tessdata", None) or _cli_tessdata()
+    if folder is None:
+        return []
+    names = sorted(engine.languages()) if lang == "auto" else lang.split("+")
+    return [Path(folder) / f"{name}.traineddata" for name in names]
+
+
+def reader_identity(lang: str) -> str:
+    """Tesseract's version and the identity (name, size, modification time) of the models `lang` reads with: what
+    a finished page's text depends on besides its pixels and the settings. An upgraded Tesseract or a new model
+    changes it, so finished pages are read again rather than reused."""
+    parts = [f"tesseract {version()}"]
+    for model in models_used(lang):
+        try:
+            stat = model.stat()
+        except OSError:
+            continue
+        parts.append(f"{model.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "; ".join(parts)
 
 
 def languages() -> set[str]:

@@ -22,7 +22,7 @@ from scan2text.ingest import PageSource, content_hash, discover, file_folder
 from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
 from scan2text.pipeline.language_hints import LanguageHints
-from scan2text.pipeline.page import cache_key, process_page
+from scan2text.pipeline.page import cache_key, process_page, reader_fingerprint
 from scan2text.pipeline.preflight import check_run
 from scan2text.pipeline.progress import current as progress
 from scan2text.settings import Settings
@@ -268,6 +268,7 @@ def plan_batch(
     lock.describe(run_id=run_id)
     plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto", lock=lock)
     progress().start(len(sources))
+    reader = reader_fingerprint(settings)
     hashes: dict[str, str] = {}
     for src in sources:
         try:
@@ -277,7 +278,7 @@ def plan_batch(
                                 reason=f"cannot read file: {exc.strerror or exc}", time=now()))
             progress().advance(failed=True)
             continue
-        key = cache_key(digest, src.frame, settings)
+        key = cache_key(digest, src.frame, settings, reader)
         plan.keys[src.id] = key
         if not force and _finished(store, run_id, out_dir, src.id, key):
             plan.reused += 1
