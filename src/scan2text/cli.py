@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from scan2text import __version__
 from scan2text.errors import EXIT_CODE_HELP, ConfigError, ExitCode, Scan2TextError
-from scan2text.settings import Settings
+from scan2text.settings import Settings, coerce_settings
 from scan2text.store.run_folder import RunFolder
 
 # Prefect runs offline and out of sight unless asked: no telemetry, no INFO chatter, and no
@@ -101,10 +100,10 @@ def load_settings(
     if workers is not None:
         data["workers"] = workers
     try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"invalid settings: {problems}", str(config) if config else None) from None
+        return coerce_settings(data)
+    except ConfigError as exc:
+        exc.path = str(config) if config else None
+        raise
 
 
 @app.command()

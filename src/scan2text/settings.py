@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scan2text.errors import ConfigError
 
 
 class _Section(BaseModel):
@@ -129,3 +132,17 @@ class Settings(_Section):
     preprocess: PreprocessSettings = PreprocessSettings()
     ocr: OcrSettings = OcrSettings()
     workers: int = Field(0, ge=0, description="Parallel page workers; 0 means one per core")
+
+
+def coerce_settings(value: Settings | Mapping[str, Any] | str | None) -> Settings:
+    """Settings from what a caller has: the model, its dict or its JSON (a deployment's parameters arrive as
+    these), or None for the defaults. ConfigError names every value out of range or unknown."""
+    if isinstance(value, Settings):
+        return value
+    try:
+        if isinstance(value, str | bytes):
+            return Settings.model_validate_json(value)
+        return Settings.model_validate(dict(value or {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid settings: {problems}") from None
