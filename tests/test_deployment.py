@@ -18,12 +18,11 @@ PAGE = "eng/fund-200/inv-1/file-271/0213.png"
 def test_settings_given_as_json_values_are_validated_into_settings_and_runs_are_named(tmp_path):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
-
     from scan2text.flows.pipeline import run_batch
 
     (tmp_path / "in" / PAGE).parent.mkdir(parents=True)
     shutil.copy(ROOT / "samples" / PAGE, tmp_path / "in" / PAGE)
-    with pytest.raises(ConfigError, match="ocr.psm"):
+    with pytest.raises(ConfigError, match=r"ocr\.psm"):
         run_batch(str(tmp_path / "in"), str(tmp_path / "bad"), {"ocr": {"psm": 42}})
     assert not (tmp_path / "bad" / "pages").exists()
 
