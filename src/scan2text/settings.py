@@ -86,7 +86,9 @@ class OcrSettings(_Section):
     )
     psm: int = Field(4, ge=0, le=13, description="Tesseract page segmentation mode (tesseract --help-psm)")
     oem: int = Field(1, ge=0, le=3, description="Tesseract OCR engine mode (tesseract --help-oem)")
-    low_conf: float = Field(60.0, ge=0, le=100, description="Words below this confidence are flagged for review")
+    low_conf: float = Field(
+        60.0, ge=0, le=101, description="Words below this confidence are flagged for review (101: every word)"
+    )
     second_pass_conf: float = Field(
         55.0, ge=0, le=100,
         description="Lines below this mean confidence get a second model")

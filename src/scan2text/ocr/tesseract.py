@@ -101,14 +101,15 @@ def version() -> str:
 
 
 def models_used(lang: str) -> list[Path]:
-    """The model files a reading in `lang` may load: each named language's, or with 'auto' every installed one
-    (the script detection may choose any)."""
-    engine = current_engine()
-    folder = getattr(engine, "tessdata", None) or _cli_tessdata()
+    """The model files a reading in `lang` may load: each named language's, or with 'auto' every one in the models
+    folder (the script detection may choose any). Found in the folder itself, not asked of the engine, so both
+    engines (which list the folder differently) name the same files."""
+    folder = getattr(current_engine(), "tessdata", None) or _cli_tessdata()
     if folder is None:
         return []
-    names = sorted(engine.languages()) if lang == "auto" else lang.split("+")
-    return [Path(folder) / f"{name}.traineddata" for name in names]
+    if lang == "auto":
+        return sorted(Path(folder).glob("*.traineddata"))
+    return [Path(folder) / f"{name}.traineddata" for name in lang.split("+")]
 
 
 def reader_identity(lang: str) -> str:
