@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -73,5 +74,21 @@ def test_the_engine_chosen_on_the_command_line_reads_on_the_workers(cluster, tmp
     with Client(cluster) as client:
         engines = set(client.run(_engine_in_use).values())
     assert "tesserocr" in engines, engines
+    page = json.loads((tmp_path / "out" / "pages" / "eng/fund-200/inv-1/file-271/0213.json").read_text("utf-8"))
+    assert "Yerevan" in " ".join(line["text"] for line in page["lines"])
+
+
+def test_a_relative_input_and_out_reach_the_workers_as_absolute_paths(cluster, tmp_path):
+    # The workers run in their own working directory: a path relative to the client's would name nothing there.
+    image = "eng/fund-200/inv-1/file-271/0213.png"
+    (tmp_path / "in" / image).parent.mkdir(parents=True)
+    shutil.copy(ROOT / "samples" / image, tmp_path / "in" / image)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scan2text", "run", "in", "--out", "out", "--dask-address", cluster.scheduler_address,
+         "-q"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert proc.returncode == 0, proc.stderr
     page = json.loads((tmp_path / "out" / "pages" / "eng/fund-200/inv-1/file-271/0213.json").read_text("utf-8"))
     assert "Yerevan" in " ".join(line["text"] for line in page["lines"])

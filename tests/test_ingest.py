@@ -89,6 +89,17 @@ def test_ids_are_stable_and_ordered(tmp_path):
     assert [p.id for p in discover(tmp_path)] == ["a/1", "a/10", "b/2"]
 
 
+def test_pages_whose_stems_collide_keep_their_extension_and_both_are_kept(tmp_path):
+    for name in ("f/0213.png", "f/0213.jpg", "f/0214.png", "g/a.tif", "g/a_2.png"):
+        _page(tmp_path / name)
+    Image.new("L", (200, 120), 255).save(tmp_path / "g" / "a.tif", save_all=True,
+                                          append_images=[Image.new("L", (200, 120), 255)])
+    pages = discover(tmp_path)
+    assert [p.id for p in pages] == ["f/0213.jpg", "f/0213.png", "f/0214", "g/a.tif_1", "g/a.tif_2", "g/a_2.png"]
+    assert len({p.path for p in pages if p.frame == 0}) == 5
+    assert pages[0].sheet == pages[1].sheet  # the sheet reference is the folder convention's, as before
+
+
 def _png_header_only(path: Path, width: int, height: int) -> None:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -71,3 +71,46 @@ def test_one_runs_pages_and_documents_read_back_as_that_run_stored_them(tmp_path
         assert store.run_documents(second) == {}
         with pytest.raises(StoreError, match="stored no page p2"):
             store.run_page(second, "p2")
+
+
+def _damage(store: Path) -> None:
+    """Overwrite a page in the middle of the file, past the header: it still opens, its tables do not read."""
+    data = bytearray(store.read_bytes())
+    data[3 * 4096 : 8 * 4096] = b"A" * 5 * 4096
+    store.write_bytes(bytes(data))
+
+
+def _folder_with_pages(root: Path) -> RunFolder:
+    folder = RunFolder(root)
+    with folder.open_store() as store:
+        run = store.begin_run("in", Settings(), {})
+        for n in range(30):
+            store.save_page(run, make_page(f"p{n}", texts=[f"line {n} " * 20] * 5))
+        store.finish_run(run)
+    return folder
+
+
+def test_a_damaged_store_is_found_by_its_check(tmp_path: Path) -> None:
+    folder = _folder_with_pages(tmp_path)
+    with folder.open_store() as store:
+        store.check()
+    _damage(folder.store_path)
+    with folder.open_store() as store, pytest.raises(StoreError, match="damaged") as caught:
+        store.check()
+    assert str(folder.store_path) in str(caught.value)
+
+
+def test_the_review_app_answers_a_damaged_store_with_a_readable_page(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from scan2text.review import create_app
+
+    folder = _folder_with_pages(tmp_path)
+    _damage(folder.store_path)
+    with TestClient(create_app(tmp_path), raise_server_exceptions=False) as client:
+        page = client.get("/")
+        save = client.post("/api/line", json={"page_id": "p1", "line_id": "l0001", "text": "x", "version": 0,
+                                              "author": "reviewer"})
+    assert page.status_code == 503 and "The store cannot be read" in page.text
+    assert "restore it from a backup" in page.text
+    assert save.status_code == 503 and "cannot be read" in save.json()["error"]

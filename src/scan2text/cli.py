@@ -6,19 +6,22 @@ import importlib.util
 import json
 import logging
 import os
+import signal
+import sqlite3
 import sys
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from scan2text import __version__
-from scan2text.errors import Scan2TextError
-from scan2text.settings import Settings
+from scan2text.errors import EXIT_CODE_HELP, ConfigError, ExitCode, Scan2TextError
+from scan2text.settings import Settings, coerce_settings
 from scan2text.store.run_folder import RunFolder
 
 # Prefect runs offline and out of sight unless asked: no telemetry, no INFO chatter, and no
@@ -30,11 +33,15 @@ os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 # Its temporary server can take a while to boot on a loaded 2-core machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+# A fault that stops a run is reported in one line by `stop_on_fault`; Prefect would log its traceback first.
+for _logger in ("FLOW_RUNS", "TASK_RUNS"):
+    os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{_logger}_LEVEL", "CRITICAL")
 
-EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.PAGES_FAILED, ExitCode.USAGE
 
 app = typer.Typer(
     help="OCR archival typescript scans (Russian, Armenian, English) into corrected, citable records.",
+    epilog=EXIT_CODE_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -87,7 +94,7 @@ def load_settings(
             raw = config.read_bytes()
             data = tomllib.loads(raw.decode()) if config.suffix == ".toml" else json.loads(raw)
         except (OSError, ValueError) as exc:
-            raise Scan2TextError(f"cannot read settings: {exc}", str(config)) from exc
+            raise ConfigError(f"cannot read settings: {exc}", str(config)) from exc
     ocr = {key: value for key, value in (("lang", lang), ("engine", engine)) if value}
     if ocr:
         data["ocr"] = {**data.get("ocr", {}), **ocr}
@@ -101,12 +108,12 @@ def load_settings(
         try:
             load_grammar(data["grammar"])  # a grammar that cannot be read stops the run before any page is read
         except GrammarError as exc:
-            raise Scan2TextError(str(exc), str(data["grammar"])) from exc
+            raise ConfigError(str(exc), str(data["grammar"])) from exc
     try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise Scan2TextError(f"invalid settings: {problems}", str(config) if config else None) from None
+        return coerce_settings(data)
+    except ConfigError as exc:
+        exc.path = str(config) if config else None
+        raise
 
 
 @app.command()
@@ -131,10 +138,20 @@ def run(
     dask_address: Annotated[
         str | None, typer.Option(help="Run pages on an existing Dask cluster, e.g. tcp://host:8786")
     ] = None,
+    wait: Annotated[
+        bool, typer.Option(help="If another run is writing --out, wait for it to end [default: stop, exit 3]")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage, Prefect included")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log each stage, Prefect included; a traceback with an error")
+    ] = False,
 ) -> None:
-    """OCR every page under INPUT and write pages/, records.jsonl and the SQLite store to --out."""
+    """OCR every page under INPUT and write pages/, records.jsonl and the SQLite store to --out.
+
+    Exit codes: 0 all pages read; 1 some pages failed (errors.jsonl), re-run to retry them; 2 bad usage or
+    configuration, found before any page is read; 3 the output folder or its store cannot be used (not a folder,
+    not writable, disk full, store damaged, another run holds it); 4 internal error; 130 interrupted.
+    """
     _configure_logging(verbose, quiet)
     from scan2text.ocr.tesseract import ensure_engine  # here, so that `--help` and the light commands skip it
 
@@ -143,21 +160,20 @@ def run(
         ensure_engine(settings.ocr.engine)  # an engine that cannot run stops the run here, before Prefect starts
     except Scan2TextError as exc:
         usage_error(str(exc))
-    if not input_path.exists():
-        usage_error(f"{input_path}: input does not exist")
     target = out_dir or Path("outputs") / input_path.resolve().name
+    from scan2text.pipeline.preflight import check_run
+
+    with stop_on_fault(verbose):
+        check_run(input_path, target, settings, manifest, wait)  # before Prefect starts: bad configuration in a second
     from scan2text.flows.api_server import early_api_server
 
-    try:
-        # Prefect's API server boots on the other core while this process imports Prefect.
-        with early_api_server() as api:
-            from scan2text.flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
-            from scan2text.pipeline.progress import for_terminal, reporting
+    # Prefect's API server boots on the other core while this process imports Prefect.
+    with stop_on_fault(verbose), early_api_server() as api:
+        from scan2text.flows.pipeline import run as run_flow  # Prefect loads only for the commands that need it
+        from scan2text.pipeline.progress import for_terminal, reporting
 
-            with api.connected(), reporting(for_terminal(quiet)):
-                summary = run_flow(input_path, target, settings, manifest, force, dask_address)
-    except Scan2TextError as exc:
-        usage_error(str(exc))
+        with api.connected(), reporting(for_terminal(quiet)):
+            summary = run_flow(input_path, target, settings, manifest, force, dask_address, wait)
     for e in summary.errors:
         say(f"{e.file}: {e.stage}: {e.reason}", "failed")
     if not quiet:
@@ -166,6 +182,41 @@ def run(
             f"{summary.failed} failed), {summary.records} records → {target}"
         )
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_PAGES_FAILED)
+
+
+@contextmanager
+def stop_on_fault(verbose: bool) -> Iterator[None]:
+    """A fault outside the pages ends the command with one line naming the path and the cause, and the exit code
+    that tells it apart from failed pages (see ExitCode); the traceback only with --verbose."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as Ctrl-C does: marked interrupted
+    try:
+        yield
+    except Scan2TextError as exc:
+        _stop(str(exc), exc.exit_code, verbose)
+    except sqlite3.DatabaseError as exc:
+        _stop(f"the store cannot be used ({exc}): if it is damaged, restore it from a backup or run into a new "
+              "--out", ExitCode.OUTPUT, verbose)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _stop(f"{where}{exc.strerror or exc}", ExitCode.OUTPUT, verbose)
+    except KeyboardInterrupt:
+        _stop("interrupted; the pages finished so far are kept, run again to go on", ExitCode.INTERRUPTED, verbose)
+    except Exception as exc:
+        _stop(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+              ExitCode.INTERNAL, verbose)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop(message: str, code: ExitCode, verbose: bool) -> NoReturn:
+    if verbose:
+        err.print_exception()
+    say(message, "error")
+    raise typer.Exit(int(code))
 
 
 @app.command()
@@ -187,6 +238,8 @@ def _configure_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+        for logger in ("FLOW_RUNS", "TASK_RUNS"):
+            os.environ[f"PREFECT_LOGGING_LOGGERS_PREFECT_{logger}_LEVEL"] = "INFO"
 
 
 @app.command("eval")
@@ -230,7 +283,10 @@ def review(
     from scan2text.review.app import serve
 
     _require_run_folder(out_dir)
-    serve(out_dir, host=host, port=port, open_browser=browser, allow_hosts=allow_host or [])
+    with stop_on_fault(verbose=False):
+        with RunFolder(out_dir).open_store() as store:
+            store.check()  # a damaged store is refused here, not met as errors in the browser
+        serve(out_dir, host=host, port=port, open_browser=browser, allow_hosts=allow_host or [])
 
 
 @app.command("export")

@@ -7,7 +7,6 @@ comes from a manifest CSV when there is one, else from the archive's folder conv
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from pathlib import Path
@@ -17,12 +16,13 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from scan2text.errors import InputError
+from scan2text.ingest.decode import HIGH_DEPTH_MODES, check_jpeg, to_8bit
 from scan2text.ingest.limits import MAX_PIXELS, check_size
+from scan2text.ingest.manifest import MANIFEST_NAME, read_manifest
 from scan2text.models import Model, SheetRef
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 PDF_SUFFIXES = {".pdf"}
-MANIFEST_NAME = "manifest.csv"
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -50,26 +50,55 @@ class PageSource(Model):
 
 
 def discover(input_path: Path, manifest: Path | None = None) -> list[PageSource]:
-    """Every page under `input_path` (a folder or one file), in a stable order."""
+    """Every page under `input_path` (a folder or one file), in a stable order; ConfigError for a manifest with
+    bad rows (all of them named)."""
     root = input_path if input_path.is_dir() else input_path.parent
     files = (
         sorted(p for p in input_path.rglob("*") if (p.is_file() or p.is_symlink()) and _is_page_file(p))
         if input_path.is_dir()
         else [input_path]
     )
-    if manifest is None and (root / MANIFEST_NAME).is_file():
-        manifest = root / MANIFEST_NAME
-    sheets_by_image = read_manifest(manifest) if manifest else {}
+    manifest = manifest or discover_manifest(input_path)
+    sheets_by_image = read_manifest(manifest, root) if manifest else {}
     pages: list[PageSource] = []
     for path in files:
         rel = path.relative_to(root)
         frames = count_frames(path)
         for frame in range(frames):
-            stem = rel.with_suffix("").as_posix()
-            page_id = stem if frames == 1 else f"{stem}_{frame + 1}"
             sheet = sheets_by_image.get((rel.as_posix(), frame)) or sheet_from_path(rel, frame, frames)
-            pages.append(PageSource(id=page_id, path=str(path), image=rel.as_posix(), frame=frame,
-                                    frames=frames, sheet=sheet))
+            pages.append(PageSource(id=_page_id(rel.with_suffix(""), frame, frames), path=str(path),
+                                    image=rel.as_posix(), frame=frame, frames=frames, sheet=sheet))
+    return unique_ids(pages)
+
+
+def discover_manifest(input_path: Path) -> Path | None:
+    """The manifest.csv beside the pages, if there is one."""
+    root = input_path if input_path.is_dir() else input_path.parent
+    return root / MANIFEST_NAME if (root / MANIFEST_NAME).is_file() else None
+
+
+def _page_id(name: Path, frame: int, frames: int) -> str:
+    return name.as_posix() if frames == 1 else f"{name.as_posix()}_{frame + 1}"
+
+
+def unique_ids(pages: list[PageSource]) -> list[PageSource]:
+    """Pages whose ids collide (`0213.png` beside `0213.jpg`, or `a_2.png` beside frame 2 of `a.tif`) keep their
+    file's extension in the id: `0213.png`, `0213.jpg`. Both are read and nothing is discarded; every other page
+    keeps the short id earlier runs gave it, so their finished pages and corrections still match. Two names that
+    still collide (no two files in one folder can) are refused, naming both files."""
+    by_id: dict[str, list[PageSource]] = {}
+    for page in pages:
+        by_id.setdefault(page.id, []).append(page)
+    # every frame of a file that collides anywhere, so one file's pages are named alike
+    colliding = {page.path for group in by_id.values() if len(group) > 1 for page in group}
+    for page in pages:
+        if page.path in colliding:
+            page.id = _page_id(Path(page.image), page.frame, page.frames)
+    seen: dict[str, PageSource] = {}
+    for page in pages:
+        if (other := seen.setdefault(page.id, page)) is not page:
+            raise InputError(f"two pages would share the id {page.id!r}: {other.image} and {page.image}; rename one",
+                             other.path)
     return pages
 
 
@@ -97,34 +126,6 @@ def sheet_from_path(rel: Path, frame: int = 0, frames: int = 1) -> SheetRef | No
     if "file" not in ref:
         return None
     return SheetRef(sheet=sheet, verso=verso, **ref)
-
-
-def read_manifest(path: Path) -> dict[tuple[str, int], SheetRef]:
-    """Manifest CSV columns: image, [frame], [archive], fund, inventory, file, sheet, [side]."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read manifest: {exc}", str(path)) from exc
-    result: dict[tuple[str, int], SheetRef] = {}
-    for n, row in enumerate(rows, start=2):
-        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        if not row.get("image"):
-            raise InputError(f"manifest line {n} has no 'image'", str(path))
-        try:
-            frame = int(row.get("frame") or 1) - 1
-            sheet = int(row["sheet"]) if row.get("sheet") else None
-        except ValueError as exc:
-            raise InputError(f"manifest line {n}: {exc}", str(path)) from exc
-        result[(row["image"], frame)] = SheetRef(
-            archive=row.get("archive") or None,
-            fund=row.get("fund") or None,
-            inventory=row.get("inventory") or None,
-            file=row.get("file") or None,
-            sheet=sheet,
-            verso=row.get("side", "").lower() in {"v", "verso", "ob", "reverse", "об."},
-        )
-    return result
 
 
 def count_frames(path: Path) -> int:
@@ -173,7 +174,9 @@ def load_image(source: PageSource) -> np.ndarray:
         with Image.open(path) as im:
             check_size(im.size, source.path)
             colour = im.mode in COLOUR_MODES
-            if im.format == "PNG" and source.frame == 0:
+            if im.format == "JPEG":
+                check_jpeg(path.read_bytes())
+            if im.format == "PNG" and source.frame == 0 and im.mode not in HIGH_DEPTH_MODES:
                 page = _decode_png(path, colour)
                 if page is not None:
                     return page
@@ -185,8 +188,11 @@ def load_image(source: PageSource) -> np.ndarray:
             page = ImageOps.exif_transpose(im) if turned else im
             if colour:  # BGR, as OpenCV has it
                 return np.ascontiguousarray(np.asarray(page.convert("RGB"))[:, :, ::-1])
+            if page.mode in HIGH_DEPTH_MODES:
+                return to_8bit(np.asarray(page))
             return np.asarray(page.convert("L"))
-    except InputError:
+    except InputError as exc:
+        exc.path = exc.path or source.path
         raise
     except UnidentifiedImageError as exc:
         raise InputError("not an image file PIL can read (corrupt or unsupported format)", source.path) from exc

@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from scan2text.errors import InputError
+from scan2text.ingest.decode import check_flate, check_jpeg
 from scan2text.ingest.limits import check_size
 
 # Pages whose one image is not the whole page (born-digital PDFs, vector text) are rendered at
@@ -34,6 +35,22 @@ def page_count(path: Path) -> int:
         pdf.close()
 
 
+def check_image_data(image: pdfium.PdfImage, path: str, index: int) -> None:
+    """Refuse a page whose scan decodes only in part: PDFium fills what it cannot decode and says nothing."""
+    filters = image.get_filters()
+    if filters not in (["DCTDecode"], ["FlateDecode"]):
+        return  # other codecs (JBIG2, CCITT, JPX, chains) are left to PDFium
+    data = bytes(image.get_data(decode_simple=False))
+    try:
+        if filters == ["DCTDecode"]:
+            check_jpeg(data)
+        else:
+            meta = image.get_metadata()
+            check_flate(data, meta.height * -(-meta.width * meta.bits_per_pixel // 8))
+    except InputError as exc:
+        raise InputError(f"PDF page {index + 1}: {exc.message}", path) from None
+
+
 def load_page(path: Path, index: int) -> np.ndarray:
     """Page `index` as 8-bit grayscale: the embedded scan when the page is one image, else a render."""
     pdf = _open(path)
@@ -47,6 +64,7 @@ def load_page(path: Path, index: int) -> np.ndarray:
         if len(images) == 1:
             w, h = images[0].get_px_size()
             check_size((w, h), str(path))
+            check_image_data(images[0], str(path), index)
             # The image's own bitmap keeps the scan's resolution; PDFium applies its colour space.
             bitmap = images[0].get_bitmap(render=False)
             array = np.asarray(bitmap.to_pil().convert("L"))

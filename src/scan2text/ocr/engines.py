@@ -16,10 +16,14 @@ within 0.1 point.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import math
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -139,10 +143,54 @@ def _uncompressed(image: np.ndarray) -> Image.Image:
     return pil
 
 
+# How long one reading may take before its tesseract is killed and the page fails (setting ocr.timeout). A
+# typed page takes 1-3 s; this only ends a reading that hangs, which would otherwise hold its worker for ever.
+READING_TIMEOUT = 300.0
+_TEMP_PREFIX = "scan2text-tesseract-"
+_temp_dir: str | None = None
+_temp_lock = threading.Lock()
+
+
+def private_temp_dir() -> str:
+    """This process's folder for pytesseract's hand-off files (the page copy, Tesseract's TSV).
+
+    pytesseract removes its files after each reading, even a failed or timed-out one, but a run killed mid-reading
+    cannot: in a folder of its own, named by its process id, the next run finds them and removes the folder of any
+    process that is gone."""
+    global _temp_dir
+    with _temp_lock:
+        if _temp_dir is None:
+            base = Path(tempfile.gettempdir())
+            for old in base.glob(_TEMP_PREFIX + "*"):
+                pid = old.name.removeprefix(_TEMP_PREFIX)
+                if pid.isdigit() and not _alive(int(pid)):
+                    shutil.rmtree(old, ignore_errors=True)
+            folder = base / f"{_TEMP_PREFIX}{os.getpid()}"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            _temp_dir = str(folder)
+            pytesseract.pytesseract.NamedTemporaryFile = functools.partial(tempfile.NamedTemporaryFile, dir=_temp_dir)
+        return _temp_dir
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 class PytesseractEngine:
     """The `tesseract` command per call: simple and isolated, but every call starts a process and loads its models."""
 
     name = "pytesseract"
+    timeout = READING_TIMEOUT  # seconds; see READING_TIMEOUT
+
+    def __init__(self) -> None:
+        private_temp_dir()
 
     def version(self) -> str:
         return str(pytesseract.get_tesseract_version())
@@ -160,8 +208,14 @@ class PytesseractEngine:
         source = str(file) if file else _uncompressed(image)
         try:
             if not geometry:
-                return pytesseract.image_to_data(source, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+                return pytesseract.image_to_data(source, lang=lang, config=config, output_type=pytesseract.Output.DICT,
+                                                 timeout=self.timeout)
             return self._words_and_geometry(source, lang, config)
+        except RuntimeError as exc:  # pytesseract's word for a reading it killed at the timeout
+            if "timeout" not in str(exc):
+                raise
+            raise OcrError(f"tesseract gave no answer within {self.timeout:g} s ({lang}) and was stopped; the page "
+                           "is left unread (setting ocr.timeout)") from None
         except pytesseract.TesseractError as exc:
             raise OcrError(f"tesseract failed ({lang}): {exc.message.strip() or exc}") from exc
 
@@ -170,7 +224,7 @@ class PytesseractEngine:
         tess = pytesseract.pytesseract
         with tess.save(source) as (base, input_file):
             tess.run_tesseract(input_file, base, "", lang,
-                               f"{config} -c tessedit_create_tsv=1 -c tessedit_create_hocr=1")
+                               f"{config} -c tessedit_create_tsv=1 -c tessedit_create_hocr=1", timeout=self.timeout)
             tsv = Path(f"{base}.tsv").read_bytes().decode("utf-8")
             hocr = Path(f"{base}.hocr").read_bytes()
         rows: dict[str, Any] = tess.file_to_dict(tsv, "\t", -1)

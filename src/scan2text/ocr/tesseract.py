@@ -23,6 +23,7 @@ from scan2text.ocr.engines import (
     LINE_GEOMETRY,
     Engine,
     EngineUnavailableError,
+    _cli_tessdata,  # where the tesseract command finds its models
     make_engine,
 )
 
@@ -34,7 +35,9 @@ __all__ = [
     "ensure_engine",
     "languages",
     "lines_from_tsv",
+    "reader_identity",
     "recognize",
+    "set_timeout",
     "use_engine",
     "version",
 ]
@@ -71,6 +74,14 @@ def ensure_engine(name: str | None) -> Engine:
         return _engine
 
 
+def set_timeout(seconds: float) -> None:
+    """How long one reading may take (setting ocr.timeout); the pytesseract engine kills a reading that takes
+    longer and fails its page. tesserocr reads in-process and has no such limit."""
+    engine = current_engine()
+    if hasattr(engine, "timeout"):
+        engine.timeout = seconds
+
+
 def current_engine() -> Engine:
     """The engine in use: the environment decides on first use, once for every thread."""
     global _engine
@@ -89,6 +100,32 @@ def _env_name() -> str:
 
 def version() -> str:
     return current_engine().version()
+
+
+def models_used(lang: str) -> list[Path]:
+    """The model files a reading in `lang` may load: each named language's, or with 'auto' every one in the models
+    folder (the script detection may choose any). Found in the folder itself, not asked of the engine, so both
+    engines (which list the folder differently) name the same files."""
+    folder = getattr(current_engine(), "tessdata", None) or _cli_tessdata()
+    if folder is None:
+        return []
+    if lang == "auto":
+        return sorted(Path(folder).glob("*.traineddata"))
+    return [Path(folder) / f"{name}.traineddata" for name in lang.split("+")]
+
+
+def reader_identity(lang: str) -> str:
+    """Tesseract's version and the identity (name, size, modification time) of the models `lang` reads with: what
+    a finished page's text depends on besides its pixels and the settings. An upgraded Tesseract or a new model
+    changes it, so finished pages are read again rather than reused."""
+    parts = [f"tesseract {version()}"]
+    for model in models_used(lang):
+        try:
+            stat = model.stat()
+        except OSError:
+            continue
+        parts.append(f"{model.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "; ".join(parts)
 
 
 def languages() -> set[str]:

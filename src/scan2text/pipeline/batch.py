@@ -8,6 +8,7 @@ it arrives; finish_batch turns the pages into documents and records.
 
 from __future__ import annotations
 
+import errno
 import logging
 import math
 from pathlib import Path
@@ -15,18 +16,20 @@ from pathlib import Path
 from pydantic import Field
 
 from scan2text import __version__
-from scan2text.errors import InputError, Scan2TextError
+from scan2text.errors import OutputError, Scan2TextError
 from scan2text.extract import build_records
 from scan2text.grammar import load_grammar
 from scan2text.ingest import PageSource, content_hash, discover, file_folder
 from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
 from scan2text.pipeline.language_hints import LanguageHints
-from scan2text.pipeline.page import cache_key, process_page
+from scan2text.pipeline.page import cache_key, process_page, reader_fingerprint
+from scan2text.pipeline.preflight import check_run
 from scan2text.pipeline.progress import current as progress
 from scan2text.settings import Settings
 from scan2text.store import Store
 from scan2text.store.files import PageError, now, read_page, write_errors, write_records
+from scan2text.store.lock import RunLock
 from scan2text.store.run_folder import RunFolder
 
 log = logging.getLogger("scan2text")
@@ -71,13 +74,21 @@ def run_page(
     try:
         # Here rather than once per run: on a Dask cluster this is the worker's process, not the client's.
         tesseract.ensure_engine(settings.ocr.engine)
+        tesseract.set_timeout(settings.ocr.timeout)
         page = process_page(src, out_dir, settings, lang_hint, key)
         # A page read with the wrong language keeps its output but counts as failed, so a re-run retries it.
         error = (PageError(file=src.path, page_id=src.id, frame=src.frame, stage="ocr",
                            reason="; ".join(page.warnings), time=now()) if page.warnings else None)
         return PageOutcome(page_id=src.id, page=page, error=error)
+    except OutputError:
+        raise  # OUT cannot take the page's files: no later page would fare better, so the run stops
     except Scan2TextError as exc:
         stage, reason = exc.stage, exc.message
+    except OSError as exc:
+        if _output_fault(exc, out_dir):
+            raise OutputError(f"cannot write the page's files: {exc.strerror or exc}",
+                              str(exc.filename or out_dir)) from None
+        stage, reason = "run", f"cannot read or write a file: {exc}"
     except MemoryError:
         stage, reason = "preprocess", "out of memory while processing the page"
     except Exception as exc:  # a bug must not sink the batch, but must be visible
@@ -85,6 +96,16 @@ def run_page(
         stage, reason = "run", f"internal error: {type(exc).__name__}: {exc}"
     error = PageError(file=src.path, page_id=src.id, frame=src.frame, stage=stage, reason=reason, time=now())
     return PageOutcome(page_id=src.id, error=error)
+
+
+# Faults of the disk rather than of a page: every later page would meet them too.
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def _output_fault(exc: OSError, out_dir: Path) -> bool:
+    if exc.errno in _DISK_FULL:
+        return True
+    return exc.errno == errno.EACCES and bool(exc.filename) and Path(exc.filename).is_relative_to(out_dir)
 
 
 def run_pages(
@@ -123,10 +144,12 @@ class BatchPlan:
     def __init__(
         self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource], auto_language: bool = True,
         grammar: str | None = None,
+        lock: RunLock | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.grammar = grammar  # a user grammar file merged over the default one, for the documents
         self.store = store
+        self.lock = lock  # held until the batch ends, however it ends
         self.run_id = run_id
         self.sources = sources
         self.auto_language = auto_language
@@ -198,6 +221,21 @@ class BatchPlan:
             self.fail(outcome.error)
         progress().advance(failed=outcome.error is not None)
 
+    def abandon(self) -> None:
+        """The run stops before its end (a fault outside the pages, Ctrl-C): mark it interrupted, not running.
+        Its finished pages are in the store already; a re-run reuses them."""
+        try:
+            self.store.finish_run(self.run_id, status="interrupted", failures=len(self.errors))
+        except Exception:  # a damaged or full store: the next run marks it, holding the lock
+            log.warning("could not mark run %s interrupted", self.run_id, exc_info=True)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+
     def fail(self, error: PageError) -> None:
         self.errors.append(error)
         self.store.record_error(self.run_id, error.file, error.stage, error.reason)
@@ -205,20 +243,36 @@ class BatchPlan:
 
 
 def plan_batch(
-    input_path: Path, out_dir: Path, settings: Settings, manifest: Path | None = None, force: bool = False
+    input_path: Path, out_dir: Path, settings: Settings, manifest: Path | None = None, force: bool = False,
+    wait: bool = False,
 ) -> BatchPlan:
-    if not input_path.exists():
-        raise InputError("input folder does not exist", str(input_path))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sources = discover(input_path, manifest)
-    store = RunFolder(out_dir).open_store()
-    # Asked for here first, so that an engine that cannot run stops the run before any page is tried.
-    engine = tesseract.ensure_engine(settings.ocr.engine)
-    versions = {"scan2text": __version__, "tesseract": engine.version(), "engine": engine.name}
-    run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions)
+    """The run's pages and which of them are done already. Holds OUT's lock from here to the batch's end (`wait`:
+    until another run holding it ends, else RunLockedError)."""
+    check_run(input_path, out_dir, settings, manifest, wait)
+    folder = RunFolder(out_dir)
+    lock = folder.lock().acquire(wait, input=str(input_path.resolve()))
+    try:
+        sources = discover(input_path, manifest)
+        store = folder.open_store()
+    except BaseException:
+        lock.release()
+        raise
+    try:
+        for stale in store.interrupt_stale_runs():
+            log.warning("run %s ended without finishing (killed?): marked interrupted", stale)
+        # Asked for here first, so that an engine that cannot run stops the run before any page is tried.
+        engine = tesseract.ensure_engine(settings.ocr.engine)
+        versions = {"scan2text": __version__, "tesseract": engine.version(), "engine": engine.name}
+        run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions)
+    except BaseException:
+        store.close()
+        lock.release()
+        raise
+    lock.describe(run_id=run_id)
     plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto",
-                     grammar=settings.grammar)
+                     grammar=settings.grammar, lock=lock)
     progress().start(len(sources))
+    reader = reader_fingerprint(settings)
     hashes: dict[str, str] = {}
     for src in sources:
         try:
@@ -228,7 +282,7 @@ def plan_batch(
                                 reason=f"cannot read file: {exc.strerror or exc}", time=now()))
             progress().advance(failed=True)
             continue
-        key = cache_key(digest, src.frame, settings)
+        key = cache_key(digest, src.frame, settings, reader)
         plan.keys[src.id] = key
         if not force and _finished(store, run_id, out_dir, src.id, key):
             plan.reused += 1
@@ -271,7 +325,7 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
     write_records(plan.out_dir, records)
     write_errors(plan.out_dir, plan.errors)
     store.finish_run(plan.run_id, status="failed" if plan.errors else "ok", failures=len(plan.errors))
-    store.close()
+    plan.close()
     progress().finish()
     return BatchSummary(
         run_id=plan.run_id, out_dir=str(plan.out_dir), pages=len(plan.sources), processed=plan.processed,

@@ -6,14 +6,16 @@ returns only the small Page model, so images never travel between processes.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import cv2
 
+import scan2text
 from scan2text.errors import BlankPageError, Scan2TextError
 from scan2text.ingest import PageSource, load_image
 from scan2text.models import Page
-from scan2text.ocr import ocr_page
+from scan2text.ocr import ocr_page, tesseract
 from scan2text.ocr.orientation import decide_up_down
 from scan2text.pipeline.up_down import settle_up_down
 from scan2text.preprocess import preprocess
@@ -22,9 +24,18 @@ from scan2text.store.files import write_clean_image, write_page
 from scan2text.store.run_folder import RunFolder
 
 
-def cache_key(content_hash: str, frame: int, settings: Settings) -> str:
-    """What a finished page depends on: its bytes, its frame, and the settings of its stages."""
-    return f"{content_hash[:24]}:{frame}:{settings.preprocess.fingerprint()}:{settings.ocr.fingerprint()}"
+def cache_key(content_hash: str, frame: int, settings: Settings, reader: str = "") -> str:
+    """What a finished page depends on: its bytes, its frame, the settings of its stages, and the code that read it
+    (`reader`: see `reader_fingerprint`)."""
+    key = f"{content_hash[:24]}:{frame}:{settings.preprocess.fingerprint()}:{settings.ocr.fingerprint()}"
+    return f"{key}:{reader}" if reader else key
+
+
+def reader_fingerprint(settings: Settings) -> str:
+    """Short hash of the scan2text version, Tesseract's version and the model files the run reads with: after an
+    upgrade of any of them a page is read again, not reused."""
+    identity = f"scan2text {scan2text.__version__}; {tesseract.reader_identity(settings.ocr.lang)}"
+    return hashlib.sha256(identity.encode()).hexdigest()[:12]
 
 
 def one_thread_per_page() -> None:

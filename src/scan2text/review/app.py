@@ -9,6 +9,7 @@ else's newer edit is refused with HTTP 409 and shown in the page, never silently
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import webbrowser
 from collections.abc import AsyncIterator
@@ -28,7 +29,7 @@ from pydantic import BaseModel
 from scan2text.errors import ConflictError, CorrectionError, Scan2TextError
 from scan2text.export.model import original_size
 from scan2text.export.refresh import refresh_records
-from scan2text.store import Store
+from scan2text.store import Store, StoreError
 from scan2text.store.records import SOURCE_FIELDS
 from scan2text.store.run_folder import RunFolder
 
@@ -110,6 +111,15 @@ def create_app(out_dir: Path, bind: str = "127.0.0.1", allow_hosts: list[str] | 
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.message}, status_code=422)
         return HTMLResponse(f"<h1>Not found</h1><p>{_escape(exc.message)}</p>", status_code=404)
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    @app.exception_handler(StoreError)
+    def _store_unreadable(request: Request, exc: Exception) -> Response:
+        message = (f"The store {folder.store_path} cannot be read ({exc}). If it is damaged, restore it from a "
+                   "backup: the corrections are in it. Nothing was changed.")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=503)
+        return HTMLResponse(f"<h1>The store cannot be read</h1><p>{_escape(message)}</p>", status_code=503)
 
     @app.exception_handler(ConflictError)
     def _conflict(request: Request, exc: ConflictError) -> Response:

@@ -94,9 +94,31 @@ class StoreBase:
             )
             return int(cur.lastrowid or 0)
 
+    def check(self) -> None:
+        """Raise StoreError, before a run writes anything, when the database file is damaged: SQLite otherwise
+        finds out only when a page's rows reach the damaged part, halfway through a batch."""
+        with self._lock:
+            try:
+                problems = [row[0] for row in self._conn.execute("PRAGMA quick_check(3)").fetchall()]
+            except sqlite3.DatabaseError as exc:
+                problems = [str(exc)]
+        if problems != ["ok"]:
+            raise StoreError(f"the store is damaged ({'; '.join(problems)}): restore it from a backup, or run into "
+                             "a new --out", str(self.path))
+
+    def interrupt_stale_runs(self) -> list[int]:
+        """Mark `interrupted` every run still `running`: called by a run that holds the output folder's lock, so
+        any other run still `running` was killed (or lost its disk) before it could say so. Returns their ids."""
+        with self.transaction() as db:
+            ids = [row[0] for row in db.execute("SELECT id FROM runs WHERE status = 'running'").fetchall()]
+            # finished_at stays empty: when it died is not known
+            db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        return ids
+
     def finish_run(self, run_id: int, status: str = "ok", failures: int = 0) -> None:
-        if status not in {"ok", "failed"}:
-            raise StoreError(f"run status must be 'ok' or 'failed', not {status!r}", str(self.path))
+        """`status`: ok, failed (some pages), or interrupted (stopped before its end; a re-run resumes it)."""
+        if status not in {"ok", "failed", "interrupted"}:
+            raise StoreError(f"run status must be 'ok', 'failed' or 'interrupted', not {status!r}", str(self.path))
         with self.transaction() as db:
             cur = db.execute(
                 "UPDATE runs SET status = ?, failures = ?, finished_at = ? WHERE id = ?",

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scan2text.errors import Scan2TextError
+from scan2text.errors import OutputError
 
 _V1 = """
 CREATE TABLE batches (
@@ -196,7 +196,7 @@ ALTER TABLE lines ADD COLUMN geometry TEXT;
 MIGRATIONS: list[str] = [_V1, _V2]
 
 
-class StoreError(Scan2TextError):
+class StoreError(OutputError):
     stage = "store"
 
 

@@ -6,6 +6,7 @@
     OUT/records.jsonl                the records, one per line
     OUT/errors.jsonl                 the latest run's failures; absent when it had none
     OUT/scan2text.sqlite             the store: runs, OCR per run, corrections
+    OUT/.scan2text.lock              held by the run writing OUT, and says which run that is
 
     folder = RunFolder.existing(out_dir)    # NotARunFolder unless a run wrote its store there
     with folder.open_store() as store: ...
@@ -13,11 +14,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from scan2text.errors import Scan2TextError
+from scan2text.errors import OutputError, Scan2TextError
 from scan2text.store import Store
+from scan2text.store.lock import RunLock
 
 PAGES_DIR = "pages"
 RECORDS_FILE = "records.jsonl"
@@ -64,6 +67,22 @@ class RunFolder:
     def require_store(self) -> None:
         if not self.has_store():
             raise NotARunFolder(f"no {STORE_FILE} here; is it the --out folder of `scan2text run`?", str(self.root))
+
+    def prepare(self) -> None:
+        """Create OUT if need be and make sure a run can write there; OutputError naming the path otherwise, before
+        any page is read."""
+        if self.root.exists() and not self.root.is_dir():
+            raise OutputError("a file is where the output folder should be; choose another --out", str(self.root))
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError as exc:
+            raise OutputError(f"cannot write the output folder: {exc.strerror or exc}", str(self.root)) from None
+
+    def lock(self) -> RunLock:
+        """The lock a run holds on this folder (OUT/.scan2text.lock), so that two runs never write it at once."""
+        return RunLock(self.root)
 
     def open_store(self, read_only: bool = False) -> Store:
         """The folder's store, created on first use unless `read_only`."""
