@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 from test_store import PAGE, make_out_dir, make_page, make_record
 
 from scan2text.review import create_app
@@ -101,7 +102,7 @@ def test_correct_a_line_and_a_date_save_reload_and_they_are_kept(browser, server
     with page.expect_response(lambda r: r.url.endswith("/api/line")) as saved:
         line.press("Enter")
     assert saved.value.status == 200
-    page.wait_for_function("document.activeElement.dataset.line === 'l0002'")  # Enter moved on
+    expect(page.locator("textarea[data-line='l0002']")).to_be_focused()  # Enter moved on
 
     page.reload()
     assert _line(page, "l0001").input_value() == "Ереван, 5 мая 1920 г."
@@ -153,9 +154,9 @@ def test_second_reviewer_on_the_same_line_is_refused_and_told(browser, server: s
 def test_keyboard_moves_between_lines_and_pages_and_approves(browser, server: str, out_dir: Path) -> None:
     context, page = _reviewer(browser, "ann")
     page.goto(_url(server, LOW))
-    page.wait_for_function("document.activeElement.dataset.line === 'l0000'")  # lowest-confidence line first
+    expect(page.locator("textarea[data-line='l0000']")).to_be_focused()  # lowest-confidence line first
     page.keyboard.press("ArrowDown")
-    page.wait_for_function("document.activeElement.dataset.line === 'l0001'")
+    expect(page.locator("textarea[data-line='l0001']")).to_be_focused()
     page.keyboard.press("Alt+ArrowRight")
     page.wait_for_url(_url(server, MID))
     page.keyboard.press("Alt+ArrowLeft")
@@ -178,7 +179,7 @@ def test_boxes_are_drawn_on_both_images_and_lead_to_their_line(browser, server: 
     assert page.locator(".overlay polygon.line.c-mid").count() == 4  # conf 70 and 75, in both panes
     page.locator(".tab[data-pane='original']").click()
     page.locator(".imgwrap").nth(1).locator("polygon.line[data-line='l0001']").click()
-    page.wait_for_function("document.activeElement.dataset.line === 'l0001'")
+    expect(page.locator("textarea[data-line='l0001']")).to_be_focused()
     assert page.locator(".overlay polygon.line.active").count() == 2
     context.close()
 
@@ -193,7 +194,7 @@ def test_search_box_and_document_view(browser, server: str) -> None:
     page.wait_for_url("**/search?q=*")
     assert page.locator(".hits mark").first.inner_text().lower() == "ереван"
     page.locator(".hits a", has_text="l0001").click()
-    page.wait_for_function("document.activeElement.dataset.line === 'l0001'")
+    expect(page.locator("textarea[data-line='l0001']")).to_be_focused()
     page.goto(f"{server}/doc/doc-1")
     assert page.locator("table.pages td.sheet").all_inner_texts() == ["213"]
     assert _field(page, "cited_source.0.sheets").input_value() == "213–214"

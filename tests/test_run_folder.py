@@ -105,12 +105,16 @@ def test_the_review_app_answers_a_damaged_store_with_a_readable_page(tmp_path: P
 
     from scan2text.review import create_app
 
+    base = "http://127.0.0.1:8765"  # the app answers only under the name it is served as
     folder = _folder_with_pages(tmp_path)
     _damage(folder.store_path)
-    with TestClient(create_app(tmp_path), raise_server_exceptions=False) as client:
+    app = create_app(tmp_path)
+    with TestClient(app, base_url=base, raise_server_exceptions=False) as client:
         page = client.get("/")
+        # a write as the app's own page sends it: same origin, the session's token
+        token = app.state.guard.token(client.cookies["s2t_session"])
         save = client.post("/api/line", json={"page_id": "p1", "line_id": "l0001", "text": "x", "version": 0,
-                                              "author": "reviewer"})
+                                              "author": "reviewer"}, headers={"Origin": base, "X-CSRF-Token": token})
     assert page.status_code == 503 and "The store cannot be read" in page.text
     assert "restore it from a backup" in page.text
     assert save.status_code == 503 and "cannot be read" in save.json()["error"]

@@ -85,7 +85,7 @@ def create_app(out_dir: Path, bind: str = "127.0.0.1", allow_hosts: list[str] | 
     app = FastAPI(title="scan2text review", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store = store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    security.install(app, security.allowed_hosts(bind, allow_hosts or []))
+    app.state.guard = security.install(app, security.allowed_hosts(bind, allow_hosts or []))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:
