@@ -102,11 +102,11 @@ def _start(*args: str | Path, **env_vars: str) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
 
 
-def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
+def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 120, poll: float = 0.2) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
+        time.sleep(poll)
 
 
 def _lock_names_a_run(out: Path) -> bool:
@@ -139,10 +139,12 @@ def _reading_files(tmp: Path) -> list[Path]:
 
 
 def test_a_run_killed_mid_reading_leaves_no_lock_no_files_and_is_marked_interrupted(tmp_path):
-    pages, out, tmp = _pages(tmp_path / "in", 4), tmp_path / "out", tmp_path / "tmp"
+    # pages read in a fraction of a second each: enough of them, and a quick look, to catch a reading under way
+    pages, out, tmp = _pages(tmp_path / "in", 16), tmp_path / "out", tmp_path / "tmp"
     tmp.mkdir()
     first = _start("run", pages, "--out", out, "-q", "--workers", "1", TMPDIR=str(tmp))
-    _wait_for(lambda: any((out / "pages").glob("*.json")) and _reading_files(tmp), "a reading after the first page")
+    _wait_for(lambda: any((out / "pages").glob("*.json")) and _reading_files(tmp), "a reading after the first page",
+              poll=0.01)
     os.killpg(first.pid, signal.SIGKILL)  # the run and the tesseract it started
     first.wait(timeout=30)
     assert _reading_files(tmp), "a reading's files are left by the killed run"
