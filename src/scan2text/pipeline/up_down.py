@@ -21,7 +21,7 @@ from scan2text.ocr import OcrResult, mean_word_conf, ocr_page
 from scan2text.ocr.orientation import decide_up_down
 from scan2text.preprocess import geometry
 from scan2text.preprocess.pipeline import DEFERRED, DEFERRED_STEP
-from scan2text.settings import OcrSettings
+from scan2text.settings import OcrSettings, PreprocessSettings
 
 # Mean confidence of all words read (set-aside lines included: an upside-down page is mostly "noise") at
 # and above which the page is taken as upright. It sits nearer the upright range: a weak upright page only
@@ -32,11 +32,13 @@ STRIP_WIDTH = 14
 
 
 def settle_up_down(
-    cleaned: np.ndarray, report: PreprocessReport, result: OcrResult, settings: OcrSettings, hint: str | None
+    cleaned: np.ndarray, report: PreprocessReport, result: OcrResult, settings: OcrSettings, hint: str | None,
+    orientation: PreprocessSettings | None = None,
 ) -> tuple[np.ndarray, PreprocessReport, OcrResult]:
     """The page, its report and its reading, turned 180° and read again if it proved upside down.
 
-    Pages whose orientation was not deferred come back unchanged.
+    Pages whose orientation was not deferred come back unchanged. `orientation`: the settings holding the strip
+    test's margins (the defaults when None).
     """
     if report.orientation.method != DEFERRED:
         return cleaned, report, result
@@ -48,7 +50,8 @@ def settle_up_down(
         return cleaned, _settle(report, settled, step), result
     # the main reading's own lines: rows read again for want of coverage are cut to fit, not typical lines
     strip = _strip(cleaned, [ln for ln in result.lines + result.set_aside if ln.reason is None])
-    verdict = decide_up_down(strip, result.language) if strip is not None else None
+    verdict = (decide_up_down(strip, result.language, settings=orientation or PreprocessSettings())
+               if strip is not None else None)
     if verdict is None or not verdict.flip:
         evidence = (f"as scanned {verdict.conf_as_is:.0f}, turned {verdict.conf_turned:.0f}" if verdict
                     else "no text line to read")
