@@ -141,6 +141,19 @@ class PreprocessSettings(_Section):
         (28.0, 9.0),
         description="Largest strip read both ways, (width, height) in x-heights: ~22 letters × 2 lines",
     )
+    upright_conf: float = Field(
+        65.0, ge=0, le=101,
+        description="A page whose up/down check was left to its main reading is confirmed upright when all its "
+        "words (set-aside lines included: an upside-down page is mostly 'noise') read at this mean confidence or "
+        "above; else a strip is read both ways. Upright pages read at 69-95, upside-down ones at 31-53 (measured); "
+        "it sits nearer the upright range: a weak upright page only costs the strip reading, an upside-down page "
+        "taken as upright would be lost",
+    )
+    settle_strip_width: float = Field(
+        14.0, gt=0,
+        description="Widest strip of the main reading's lines read both ways, in line heights: about two dozen "
+        "letters are enough to tell",
+    )
 
 
 class OcrSettings(_Section):
