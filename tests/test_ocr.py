@@ -121,7 +121,7 @@ def test_stamp_and_scribble_fragments_are_set_aside_but_typed_lines_stay():
     stamp = line("LL ue,", 25.0)
     scribble = line("cS - ‘", 15.7)
     confident = line("a p.", 90.0)  # short but read with confidence
-    kept, aside = set_aside_noise([typed_faded, stamp, scribble, confident], max_conf=50.0)
+    kept, aside = set_aside_noise([typed_faded, stamp, scribble, confident], OcrSettings(noise_conf=50.0))
     assert kept == [typed_faded, confident]
     assert aside == [stamp, scribble]
 
@@ -143,12 +143,16 @@ def test_unsure_notes_in_the_margins_are_cut_from_typed_lines_and_kept_aside():
     numbered = line(7, [("No.", 120, 92.0), ("2287", 200, 93.0), *typed])  # confident: typed, if outside
     wordy = line(8, [*typed, ("Atherton", 1960, 55.0)])  # a word, not a scribble, read fairly well
     alone = line(9, [("RA/MM", 40, 56.0)])  # a line of its own in the margin: judged as a whole line
-    kept, aside = set_aside_noise([*body, noted, numbered, wordy, alone], max_conf=50.0)
+    kept, aside = set_aside_noise([*body, noted, numbered, wordy, alone], OcrSettings(noise_conf=50.0))
     assert kept[:6] == body and kept[7:] == [numbered, wordy, alone]
     assert kept[6].text == "typed words across the sheet" and kept[6].id == "l0006"
     assert [(a.id, a.text) for a in aside] == [("l0006-left", "U Steerer e"), ("l0006-right", "a")]
     # too few confident words to tell where the typed block is: nothing is cut
-    assert set_aside_noise([noted, alone], max_conf=50.0) == ([noted, alone], [])
+    assert set_aside_noise([noted, alone], OcrSettings(noise_conf=50.0)) == ([noted, alone], [])
+    # the bars are settings: with no bar for margin fragments, or a block needing more words, nothing is cut
+    lenient = OcrSettings(noise_conf=50.0, margin_conf=0.0, margin_junk_conf=0.0)
+    assert set_aside_noise([*body, noted], lenient) == ([*body, noted], [])
+    assert set_aside_noise([*body, noted], OcrSettings(noise_conf=50.0, typed_block_words=100)) == ([*body, noted], [])
 
 
 @pytest.mark.unit

@@ -87,7 +87,7 @@ def purple_carbon(page: np.ndarray) -> np.ndarray:
 def test_faint_purple_carbon_is_read_from_the_channel_that_holds_its_ink() -> None:
     page = render_page(LINES, "eng", dpi=150, seed=3, top_in=0.6, left_in=0.7, height_in=3.0)
     scan = purple_carbon(page)
-    grey, how = to_gray(scan)
+    grey, how = to_gray(scan, PreprocessSettings().channel_gain)
     luminance = cv2.cvtColor(scan, cv2.COLOR_BGR2GRAY)
     assert how is not None and "green channel" in how
     assert ink_contrast(grey) >= 1.4 * ink_contrast(luminance)
@@ -101,7 +101,7 @@ def test_faint_purple_carbon_is_read_from_the_channel_that_holds_its_ink() -> No
 @pytest.mark.unit
 def test_a_grey_scan_saved_in_colour_stays_on_its_luminance() -> None:
     page = render_page(LINES[:3], "eng", dpi=150, seed=3, top_in=0.6, left_in=0.7, height_in=2.0)
-    grey, how = to_gray(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR))
+    grey, how = to_gray(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), PreprocessSettings().channel_gain)
     assert how is not None and "luminance" in how
     assert np.array_equal(grey, page)
 

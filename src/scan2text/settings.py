@@ -77,6 +77,83 @@ class PreprocessSettings(_Section):
         description="Small type is enlarged at most this much (blurred strokes of a 72-96 DPI scan grow with "
         "it); unset: no limit",
     )
+    min_scale: float = Field(
+        0.2, gt=0, le=1,
+        description="Smallest scale factor applied: beyond it the x-height estimate is more likely wrong than the "
+        "page that odd",
+    )
+    max_scale: float = Field(
+        5.0, ge=1,
+        description="Largest scale factor applied: beyond it the x-height estimate is more likely wrong than the "
+        "page that odd",
+    )
+    small_type_px: float = Field(
+        12.0, gt=0,
+        description="Letters under this size (original pixels; 72-96 DPI scans) break into fragments that pile up "
+        "into a height peak of their own, so the x-height is looked for from 0.6 of the letter size (broken "
+        "strokes peak at 0.55) rather than 0.45 (an Armenian line dense with capitals has its x-height at 0.58)",
+    )
+    channel_gain: float = Field(
+        1.25, ge=1,
+        description="A colour channel must show the ink this much more strongly than luminance to be read instead "
+        "of it (purple carbon on yellowed paper, blue carbon, violet hectograph); a grey scan saved in colour "
+        "stays as it was",
+    )
+    analysis_side: int = Field(
+        1200, ge=200,
+        description="Long side, in pixels, of the reduced copy the page's geometry is decided on: letters stay "
+        "~7-9 px tall on a full page at any scan resolution, enough for 0.05° skew accuracy (measured against "
+        "1600: same accuracy, 20% less time)",
+    )
+    layout_sure: float = Field(
+        0.35, gt=0, le=1,
+        description="Left-margin share minus right-edge share of the text lines above which the layout alone "
+        "settles 'upright' (typescripts are flush left, ragged right), with no reading",
+    )
+    layout_min_lines: int = Field(
+        6, ge=1, description="Fewest text lines on which the layout alone settles 'upright' (see layout_sure)"
+    )
+    defer_lean: float = Field(
+        0.15, ge=0, le=1,
+        description="Layout lean that an unsure page's provisional orientation follows when its up/down check is "
+        "left to the main reading: the hard samples turned 180°/270° lean -0.29 to -0.37 before they are "
+        "turned, upright unsure pages -0.04 to +0.33",
+    )
+    up_down_min_words: int = Field(
+        3, ge=1, description="Fewer words than this read in the strip read both ways settle nothing about up/down"
+    )
+    flip_margin: float = Field(
+        15.0, ge=0, le=100,
+        description="Confidence points by which the turned reading of a strip must beat the upright one before an "
+        "upright-looking page is turned (upright text reads at 85-95, upside-down at 30-50)",
+    )
+    hint_weak: float = Field(
+        60.0, ge=0, le=100,
+        description="Below this best confidence of the strip read both ways, the language hint is taken to be "
+        "wrong for the page and the strip is read again with all three models",
+    )
+    strip_xheight: float = Field(
+        20.0, gt=0,
+        description="x-height, in pixels, of the strip read both ways for the up/down decision: small enough to be "
+        "quick, big enough for a confident reading",
+    )
+    strip_size: tuple[float, float] = Field(
+        (28.0, 9.0),
+        description="Largest strip read both ways, (width, height) in x-heights: ~22 letters × 2 lines",
+    )
+    upright_conf: float = Field(
+        65.0, ge=0, le=101,
+        description="A page whose up/down check was left to its main reading is confirmed upright when all its "
+        "words (set-aside lines included: an upside-down page is mostly 'noise') read at this mean confidence or "
+        "above; else a strip is read both ways. Upright pages read at 69-95, upside-down ones at 31-53 (measured); "
+        "it sits nearer the upright range: a weak upright page only costs the strip reading, an upside-down page "
+        "taken as upright would be lost",
+    )
+    settle_strip_width: float = Field(
+        14.0, gt=0,
+        description="Widest strip of the main reading's lines read both ways, in line heights: about two dozen "
+        "letters are enough to tell",
+    )
 
 
 class OcrSettings(_Section):
@@ -92,6 +169,113 @@ class OcrSettings(_Section):
     second_pass_conf: float = Field(
         55.0, ge=0, le=100,
         description="Lines below this mean confidence get a second model")
+    second_pass_min_conf: float = Field(
+        75.0, ge=0, le=100,
+        description="A weak line's reading by another model replaces it only at this confidence or above: a "
+        "damaged line reads badly in every model, only a clearly good reading counts as the right script",
+    )
+    second_pass_min_letters: int = Field(
+        4, ge=0,
+        description="... and only with this many letters of the other model's script to show for it: any model "
+        "reads '-3-', and 'РА' is Latin 'PA' in Cyrillic",
+    )
+    second_pass_line_height: tuple[float, float] = Field(
+        (0.6, 1.6),
+        description="Only lines of a typed line's height (this range × the page's median line height) are re-read "
+        "by other models: stamps, signatures and notes run taller",
+    )
+    second_pass_max_lines: int = Field(
+        12, ge=0,
+        description="Weak lines re-read by other models per page, the weakest first: on a despatch with stamps "
+        "the weak lines made a stitched image of half the page",
+    )
+    script_model_margin: float = Field(
+        5.0, ge=0,
+        description="Points of mean word confidence by which the script model must beat the language model on a "
+        "sample of the page's lines to be used (see script_models)",
+    )
+    script_sample_lines: int = Field(
+        4, ge=1,
+        description="Script detection's first look: this many lines of ordinary height near the middle of the "
+        "page; their 50-90 letters decide the script on most pages at 60% of the cost of reading a band",
+    )
+    script_sample_width: float = Field(
+        0.4, gt=0, le=1,
+        description="Share of the text width each sampled line is cut to (the cost of all three models on a line "
+        "grows with its length)",
+    )
+    script_sample_min_width: float = Field(
+        0.5, ge=0, le=1,
+        description="A sampled line is inked across at least this share of the widest line's width: typed lines "
+        "run across the text block, a stamp, a signature or a margin note is narrow",
+    )
+    script_sure_letters: int = Field(
+        20, ge=1,
+        description="Letters a reading must show to settle the page's script (else a band through the page is read "
+        "too): on our pages a wrong first verdict had at most 17 letters and a 57% majority; right ones had at "
+        "least 20 letters with an 80% majority",
+    )
+    script_sure_share: float = Field(
+        0.8, gt=0, le=1, description="Share of those letters the leading script must have to settle it (see "
+        "script_sure_letters)",
+    )
+    script_evidence_conf: float = Field(
+        60.0, ge=0, le=100,
+        description="Words count as evidence of their script when read with this confidence (a stamp or scribble "
+        "read as weak fragments in some script is no evidence of it)",
+    )
+    script_evidence_letters: int = Field(
+        3, ge=1, description="... and with this many letters (see script_evidence_conf)"
+    )
+    script_sure_words: float = Field(
+        1 / 3, gt=0, le=1,
+        description="A single model's reading counts as evidence of its script when this share of its words are "
+        "sure: on our pages a wrong model read at most a fifth surely (and under 20 letters), the right one a "
+        "third (a print strip) to all",
+    )
+    margin_conf: float = Field(
+        70.0, ge=0, le=101,
+        description="A fragment in the margin beside a typed line (a note) is set aside below this confidence when "
+        "its words are mostly not words: it reads weaker than typed words (median 95 on the real pages) but can "
+        "reach 60-90 on a letter or two ('CK', 'B'), so the bar is higher than noise_conf for a whole line",
+    )
+    margin_junk_conf: float = Field(
+        40.0, ge=0, le=101,
+        description="Below this a fragment outside the typed block is set aside even if it reads like words "
+        "('LE hedsvern')",
+    )
+    typed_block_words: int = Field(
+        20, ge=1,
+        description="The typed block (whose margins fragments are cut at) is drawn from the words read with "
+        "confidence; with fewer than this, no block is drawn and no fragment is cut",
+    )
+    cover_conf: float = Field(
+        40.0, ge=0, le=101,
+        description="A word covers ink unless it reads below this confidence and is several lines tall (or lies "
+        "in such a weak 'line' spanning two typed lines): Tesseract's boxes around shapes it could not read (a "
+        "pair of italic lines read as 'Ագա', conf 2); a weak word of a line's height was read, just badly",
+    )
+    cover_height: float = Field(
+        1.8, gt=0, description="'Several lines tall' for cover_conf, × the page's typical word height"
+    )
+    row_min_parts: int = Field(
+        5, ge=1,
+        description="A row of uncovered ink worth re-reading holds this many letter-sized components: a smudged "
+        "word inside a read line leaves fewer, a typed line skipped whole leaves dozens",
+    )
+    row_min_width: float = Field(
+        3.0, ge=0, description="... across at least this many line heights (see row_min_parts)"
+    )
+    row_gap: float = Field(
+        3.0, gt=0,
+        description="A horizontal gap this many line heights wide splits a row of uncovered ink (a note in the "
+        "margin, a stamp)",
+    )
+    reread_max_rows: int = Field(
+        12, ge=0,
+        description="At most this many rows of uncovered ink are re-read per page: the budget that keeps a page "
+        "of scribbles cheap",
+    )
     wrong_lang_conf: float = Field(
         50.0, ge=0, le=100,
         description="With a fixed --lang, a page read below this mean confidence is checked for its script"

@@ -27,13 +27,6 @@ from scan2text.ocr.script_model import as_language, better_script_model
 from scan2text.ocr.stitch import stitch, words_by_slot
 from scan2text.settings import OcrSettings
 
-_SECOND_PASS_MIN_CONF = 75.0
-_SECOND_PASS_MIN_LETTERS = 4
-# Only lines of a typed line's height are re-read (stamps, signatures and notes run taller), the weakest
-# first, up to a budget: on a despatch with stamps the weak lines made a stitched image of half the page.
-_TYPED_HEIGHT = (0.6, 1.6)
-_SECOND_PASS_MAX_LINES = 12
-
 
 class OcrResult(Model):
     lines: list[Line]
@@ -63,7 +56,7 @@ def ocr_page(
     if not lines:
         raise BlankPageError("no text found on the page (blank or unreadable scan)")
     if mean_word_conf(lines) < settings.script_model_below:
-        found = better_script_model(image, lang, settings.script_models)
+        found = better_script_model(image, lang, settings)
         if found is not None:
             model, why = found
             lines = as_language(tesseract.recognize(image, model, psm=settings.psm, oem=settings.oem, file=file,
@@ -79,14 +72,14 @@ def ocr_page(
     mean = mean_word_conf(lines)
     warnings = []
     if settings.lang != "auto" and mean < settings.wrong_lang_conf:
-        warnings.extend(language_mismatch(image, settings.lang, mean))
+        warnings.extend(language_mismatch(image, settings.lang, mean, settings))
     set_aside: list[Line] = []
     if not warnings:  # a page read in the wrong language is all low-confidence fragments: keep it whole
-        kept, set_aside = set_aside_noise(lines, settings.noise_conf)
+        kept, set_aside = set_aside_noise(lines, settings)
         lines, set_aside = (kept, set_aside) if kept else (lines, [])
     coverage, rows = None, 0
     if settings.reread_uncovered and not warnings:
-        reread = read_uncovered(image, lines, set_aside, lang, settings.oem, settings.noise_conf)
+        reread = read_uncovered(image, lines, set_aside, lang, settings)
         lines, set_aside, coverage, rows = reread.lines, reread.set_aside, reread.coverage, reread.rows
         for line in lines:
             for word in line.words:
@@ -106,20 +99,20 @@ def _read_in_language(
         return tesseract.recognize(image, lang, psm=settings.psm, oem=settings.oem, file=file, geometry=True)
 
     if settings.lang != "auto":
-        lang, script = choose_language(image, settings.lang)
+        lang, script = choose_language(image, settings.lang, settings)
         return lang, script, read(lang), "requested"
     if hint is not None and hint in LANG_SCRIPT:
         lines = read(hint)
         # A wrong model reads a page at 20-55 mean confidence, the right one at 66-95 (measured on our pages);
         # a page with stamps and handwriting reads lower in the right model, but its typed words read surely.
-        if mean_word_conf(lines) >= settings.hint_accept_conf or sure_in(lines, hint) is not None:
+        if mean_word_conf(lines) >= settings.hint_accept_conf or sure_in(lines, hint, settings) is not None:
             return hint, LANG_SCRIPT[hint], lines, "folder language confirmed"
-        found, _ = detect_script(image)
+        found, _ = detect_script(image, settings=settings)
         if found is None or SCRIPT_LANG.get(found) == hint:
             return hint, LANG_SCRIPT[hint], lines, "script detected" if found else "folder language, no script found"
         lang, script = SCRIPT_LANG[found], found
     else:
-        lang, script = choose_language(image, "auto")
+        lang, script = choose_language(image, "auto", settings)
     return lang, script, read(lang), "script detected"
 
 
@@ -129,9 +122,9 @@ def mean_word_conf(lines: list[Line]) -> float:
     return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
-def language_mismatch(image: np.ndarray, lang: str, mean_conf: float) -> list[str]:
+def language_mismatch(image: np.ndarray, lang: str, mean_conf: float, settings: OcrSettings) -> list[str]:
     """A page read badly with a fixed language: is it written in another script altogether?"""
-    found, _ = detect_script(image)
+    found, _ = detect_script(image, settings=settings)
     expected = {LANG_SCRIPT.get(code) for code in lang.split("+")}
     if found is None or found in expected:
         return []
@@ -148,9 +141,10 @@ def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSe
     stitched into one image and read once by the other models together, not once per line and model.
     """
     typical = float(np.median([line.box.h for line in lines]))
+    low, high = settings.second_pass_line_height
     weak = [i for i, line in enumerate(lines) if line.conf < settings.second_pass_conf and line.box.h > 8
-            and _TYPED_HEIGHT[0] * typical <= line.box.h <= _TYPED_HEIGHT[1] * typical]
-    weak = sorted(sorted(weak, key=lambda i: lines[i].conf)[:_SECOND_PASS_MAX_LINES])
+            and low * typical <= line.box.h <= high * typical]
+    weak = sorted(sorted(weak, key=lambda i: lines[i].conf)[:settings.second_pass_max_lines])
     if not weak:
         return lines, 0
     stitched, slots = stitch(image, [lines[i].box for i in weak], pad=6)
@@ -168,8 +162,8 @@ def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSe
         index = weak[slot]
         # A damaged line reads badly in every model; only a clearly good reading counts as the right script,
         # and only one with letters to show for it: any model reads "-3-", and "РА" is Latin "PA" in Cyrillic.
-        if (candidate.conf > best[index].conf + 10 and candidate.conf >= _SECOND_PASS_MIN_CONF
-                and script_counts(candidate.text)[script] >= _SECOND_PASS_MIN_LETTERS):
+        if (candidate.conf > best[index].conf + 10 and candidate.conf >= settings.second_pass_min_conf
+                and script_counts(candidate.text)[script] >= settings.second_pass_min_letters):
             best[index] = candidate.model_copy(update={"id": lines[index].id})
     replaced = sum(1 for i in weak if best[i] is not lines[i])
     return [best.get(i, line) for i, line in enumerate(lines)], replaced

@@ -19,19 +19,10 @@ from scan2text.models import Box, Line, Word
 from scan2text.ocr import tesseract
 from scan2text.ocr.noise import looks_like_noise
 from scan2text.ocr.stitch import paper_level, stitch, words_by_slot
+from scan2text.settings import OcrSettings
 
-# A word covers ink unless it is a weak guess of several lines' height, or part of a weak "line" that spans two
-# typed lines: Tesseract's boxes around shapes it could not read (a pair of italic lines read as "Ագա", conf 2).
-# A weak word of a line's height was read as text, just badly: re-reading it alone does not help.
-_COVER_CONF = 40.0
-_COVER_HEIGHT = 1.8  # × the page's typical word height
-# A row worth re-reading holds this many uncovered letter-sized components across at least this many line
-# heights: a smudged word inside a read line leaves fewer, a typed line skipped whole leaves dozens.
-_ROW_MIN_PARTS = 5
-_ROW_MIN_WIDTH = 3.0
-_ROW_GAP = 3.0  # a horizontal gap this many line heights wide splits a row (a note in the margin, a stamp)
-# At most this many rows are re-read per page: the budget that keeps a page of scribbles cheap.
-MAX_ROWS = 12
+# What counts as covering ink and which rows are worth re-reading: OcrSettings.cover_* and row_*, with the
+# reasons in their descriptions.
 
 
 @dataclass
@@ -75,14 +66,15 @@ def typical_height(lines: list[Line]) -> float | None:
     return float(np.median(heights)) if len(heights) >= 3 else None
 
 
-def covering_words(lines: list[Line], line_height: float) -> list[Word]:
+def covering_words(lines: list[Line], line_height: float, settings: OcrSettings) -> list[Word]:
     """The words that count as a reading of the ink under them."""
-    tall = _COVER_HEIGHT * line_height
+    tall = settings.cover_height * line_height
+    weak = settings.cover_conf
     return [
         w for line in lines
-        if not (line.box.h > tall and line.conf < _COVER_CONF)  # two typed lines read as one weak line
+        if not (line.box.h > tall and line.conf < weak)  # two typed lines read as one weak line
         for w in line.words
-        if w.conf >= _COVER_CONF or w.box.h <= tall
+        if w.conf >= weak or w.box.h <= tall
     ]
 
 
@@ -99,10 +91,10 @@ def covered_parts(ink: Ink, words: list[Word], shape: tuple[int, int]) -> np.nda
     return mask[cy, cx] > 0
 
 
-def uncovered_rows(ink: Ink, covered: np.ndarray, shape: tuple[int, int]) -> list[Box]:
+def uncovered_rows(ink: Ink, covered: np.ndarray, shape: tuple[int, int], settings: OcrSettings) -> list[Box]:
     """Rows of uncovered letter ink, split at wide gaps, that look like a line of type."""
     rest = ink.boxes[~covered]
-    if len(rest) < _ROW_MIN_PARTS:
+    if len(rest) < settings.row_min_parts:
         return []
     lh = ink.line_height
     profile = np.zeros(shape[0] + 1, np.int32)
@@ -118,22 +110,22 @@ def uncovered_rows(ink: Ink, covered: np.ndarray, shape: tuple[int, int]) -> lis
     centres = rest[:, 1] + rest[:, 3] / 2
     for top, bottom in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
         parts = rest[(centres >= top) & (centres < bottom)]
-        if len(parts) < _ROW_MIN_PARTS:
+        if len(parts) < settings.row_min_parts:
             continue
         parts = parts[np.argsort(parts[:, 0])]
         start = 0
         right = parts[:, 0] + parts[:, 2]
         reach = np.maximum.accumulate(right)
         for i in range(1, len(parts) + 1):
-            if i == len(parts) or parts[i, 0] - reach[i - 1] > _ROW_GAP * lh:
+            if i == len(parts) or parts[i, 0] - reach[i - 1] > settings.row_gap * lh:
                 seg = parts[start:i]
                 x0, y0 = int(seg[:, 0].min()), int(seg[:, 1].min())
                 box = Box(x=x0, y=y0, w=int(reach[i - 1]) - x0, h=int((seg[:, 1] + seg[:, 3]).max()) - y0)
-                if len(seg) >= _ROW_MIN_PARTS and box.w >= _ROW_MIN_WIDTH * lh:
+                if len(seg) >= settings.row_min_parts and box.w >= settings.row_min_width * lh:
                     rows.append(box)
                 start = i
     rows.sort(key=lambda b: -b.w)
-    return sorted(rows[:MAX_ROWS], key=lambda b: (b.y, b.x))
+    return sorted(rows[:settings.reread_max_rows], key=lambda b: (b.y, b.x))
 
 
 def coverage_share(ink: Ink, covered: np.ndarray) -> float:
@@ -150,21 +142,21 @@ class Reread:
     coverage: float
 
 
-def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], lang: str, oem: int,
-                   noise_conf: float) -> Reread:
+def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], lang: str,
+                   settings: OcrSettings) -> Reread:
     """Find typed-looking ink the reading left uncovered, read it again, and fold what reads as text into lines.
 
     Set-aside lines count as covering: they were read and judged, and are kept for review with their reason.
     """
     ink = letter_ink(image, typical_height(lines))
-    covered = covered_parts(ink, covering_words(lines + set_aside, ink.line_height), image.shape[:2])
-    rows = uncovered_rows(ink, covered, image.shape[:2])
+    covered = covered_parts(ink, covering_words(lines + set_aside, ink.line_height, settings), image.shape[:2])
+    rows = uncovered_rows(ink, covered, image.shape[:2], settings)
     if not rows:
         return Reread(lines, set_aside, 0, coverage_share(ink, covered))
     # read without the rules: a line struck through reads as nothing with its rule on it
     unruled = image.copy()
     unruled[cv2.dilate(ink.rules, np.ones((3, 3), np.uint8)) > 0] = paper_level(image)  # with its soft edges
-    found = _read_rows(unruled, rows, ink.line_height, lang, oem)
+    found = _read_rows(unruled, rows, ink.line_height, lang, settings.oem)
     next_id = _next_id(lines + set_aside)
     kept, aside = list(lines), list(set_aside)
     for n, (row, line) in enumerate(found):
@@ -172,14 +164,15 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
         if line is None:
             aside.append(Line(id=line_id, text="", box=row, conf=0.0, language=lang,
                               reason="typed-looking ink no word covered; read again, nothing read"))
-        elif looks_like_noise(line, noise_conf):
+        elif looks_like_noise(line, settings.noise_conf):
             aside.append(line.model_copy(update={"id": line_id, "reason": "typed-looking ink no word covered; "
                                                  "read again, not as text"}))
         else:
             line = line.model_copy(update={"id": line_id, "reason": "ink no word covered, read again"})
-            kept = _merge(kept, ink.line_height, line)
+            kept = _merge(kept, ink.line_height, line, settings)
     kept.sort(key=lambda ln: (ln.box.y + ln.box.h // 2, ln.box.x))
-    after = coverage_share(ink, covered_parts(ink, covering_words(kept + aside, ink.line_height), image.shape[:2]))
+    covering = covering_words(kept + aside, ink.line_height, settings)
+    after = coverage_share(ink, covered_parts(ink, covering, image.shape[:2]))
     return Reread(kept, aside, len(rows), after)
 
 
@@ -204,12 +197,12 @@ def _read_rows(image: np.ndarray, rows: list[Box], lh: float, lang: str, oem: in
     return found + [(row, None) for n, row in enumerate(rows) if n not in seen]
 
 
-def _merge(lines: list[Line], line_height: float, new: Line) -> list[Line]:
+def _merge(lines: list[Line], line_height: float, new: Line, settings: OcrSettings) -> list[Line]:
     """Put a re-read line in place: the words it overlaps give way where they are weaker or belong to a reading
     that did not count as covering, and it joins a line on the same row."""
     out: list[Line] = []
     joined = False
-    trusted = {id(w) for w in covering_words(lines, line_height)}
+    trusted = {id(w) for w in covering_words(lines, line_height, settings)}
     for line in lines:
         words = [w for w in line.words
                  if not (_inside(w.box, new.box) and (w.conf < new.conf or id(w) not in trusted))]

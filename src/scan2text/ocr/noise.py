@@ -18,14 +18,10 @@ from statistics import median
 import numpy as np
 
 from scan2text.models import Line, Word
+from scan2text.settings import OcrSettings
 
-# A margin fragment is read with less confidence than typed words (their median is 95 on the real pages) but
-# can still reach 60-90 on a letter or two ("CK", "B"): the bar is higher than for a whole line.
-MARGIN_CONF = 70.0
-# Below this a fragment outside the block is set aside even if it reads like words ("LE hedsvern").
-MARGIN_JUNK_CONF = 40.0
-# The typed block is drawn from words read with confidence; fewer than this and no block is drawn.
-_BLOCK_WORDS = 20
+# The bars for whole lines and margin fragments are OcrSettings.noise_conf, margin_conf, margin_junk_conf and
+# typed_block_words, with the measurements behind them in their descriptions.
 
 
 def _wordlike(word: Word) -> bool:
@@ -39,21 +35,22 @@ def looks_like_noise(line: Line, max_conf: float) -> bool:
     return wordlike * 2 < len(line.words)
 
 
-def set_aside_noise(lines: list[Line], max_conf: float) -> tuple[list[Line], list[Line]]:
+def set_aside_noise(lines: list[Line], settings: OcrSettings) -> tuple[list[Line], list[Line]]:
     """(lines kept, lines and margin fragments set aside as stamps, handwriting or specks)."""
+    max_conf = settings.noise_conf
     kept: list[Line] = []
     aside: list[Line] = []
     for line in lines:
         (aside if looks_like_noise(line, max_conf) else kept).append(line)
     # Whole lines first: a junk line cut short by its margin could pass for a typed one.
-    kept, fragments = cut_margin_fragments(kept)
+    kept, fragments = cut_margin_fragments(kept, settings)
     return kept, aside + fragments
 
 
-def typed_block(lines: list[Line]) -> tuple[float, float, float] | None:
+def typed_block(lines: list[Line], min_words: int) -> tuple[float, float, float] | None:
     """(left, right, word height) of the typed block, from the words read with confidence; None if too few."""
     sure = [w for line in lines for w in line.words if w.conf >= 80 and _wordlike(w)]
-    if len(sure) < _BLOCK_WORDS:
+    if len(sure) < min_words:
         return None
     # Percentiles, not extremes: a few confident words in a margin do not move the block's edges.
     left = float(np.percentile([w.box.x for w in sure], 2))
@@ -61,9 +58,9 @@ def typed_block(lines: list[Line]) -> tuple[float, float, float] | None:
     return left, right, median(w.box.h for w in sure)
 
 
-def cut_margin_fragments(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+def cut_margin_fragments(lines: list[Line], settings: OcrSettings) -> tuple[list[Line], list[Line]]:
     """(lines without their unsure margin fragments, the fragments as lines of their own)."""
-    block = typed_block(lines)
+    block = typed_block(lines, settings.typed_block_words)
     if block is None:
         return lines, []
     left, right, height = block
@@ -83,7 +80,8 @@ def cut_margin_fragments(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             continue
         for side, part in (("left", lead), ("right", trail)):
             fragment = Line.of_words(part, line.language, f"{line.id}-{side}") if part else None
-            if fragment and (fragment.conf < MARGIN_JUNK_CONF or looks_like_noise(fragment, MARGIN_CONF)):
+            if fragment and (fragment.conf < settings.margin_junk_conf
+                             or looks_like_noise(fragment, settings.margin_conf)):
                 fragments.append(fragment)
             else:
                 body = [*part, *body] if side == "left" else [*body, *part]

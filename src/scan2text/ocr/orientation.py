@@ -13,12 +13,12 @@ import numpy as np
 from scan2text.errors import OcrError
 from scan2text.ocr import tesseract
 from scan2text.ocr.script import ALL_LANGS
-from scan2text.preprocess.orientation import MIN_WORDS, UpDown
+from scan2text.preprocess.orientation import UpDown
+from scan2text.settings import PreprocessSettings
 
-# the turned reading must beat the upright one by this many confidence points before a page is turned
-FLIP_MARGIN = 15.0
-# below this best confidence a language hint is taken to be wrong for the page
-HINT_WEAK = 60.0
+# The margins of the decision (flip_margin, hint_weak, up_down_min_words) are PreprocessSettings: the up/down
+# question is the preprocess stage's, answered here because answering it takes a reading.
+_DEFAULTS = PreprocessSettings()
 
 
 def _stack(strip: np.ndarray) -> tuple[np.ndarray, int]:
@@ -50,7 +50,9 @@ def read_both_ways(strip: np.ndarray, lang: str) -> tuple[float, float, int]:
     return _mean_conf(upper), _mean_conf(lower), min(len(upper), len(lower))
 
 
-def decide_up_down(strip: np.ndarray, lang_hint: str | None, must_choose: bool = False) -> UpDown:
+def decide_up_down(
+    strip: np.ndarray, lang_hint: str | None, must_choose: bool = False, settings: PreprocessSettings = _DEFAULTS
+) -> UpDown:
     """Read a text strip both ways and decide whether the page is upside down.
 
     `must_choose` is for a page turned from 90°/270°, where there is no "leave it" option: the better
@@ -58,12 +60,13 @@ def decide_up_down(strip: np.ndarray, lang_hint: str | None, must_choose: bool =
     """
     lang = ALL_LANGS if lang_hint in (None, "", "auto") else str(lang_hint)
     as_is, turned, words = read_both_ways(strip, lang)
-    if lang != ALL_LANGS and (words < MIN_WORDS or max(as_is, turned) < HINT_WEAK):
+    enough_words = settings.up_down_min_words
+    if lang != ALL_LANGS and (words < enough_words or max(as_is, turned) < settings.hint_weak):
         # The hinted model reads neither way: the page is in another script; ask all three models.
         lang = ALL_LANGS
         as_is, turned, words = read_both_ways(strip, lang)
     margin = turned - as_is
-    enough = words >= MIN_WORDS
-    flip = margin > 0 if must_choose else (enough and margin >= FLIP_MARGIN)
+    enough = words >= enough_words
+    flip = margin > 0 if must_choose else (enough and margin >= settings.flip_margin)
     confidence = float(np.clip(abs(margin) / 50.0, 0.0, 1.0)) if enough else 0.0
     return UpDown(flip, round(confidence, 3), round(as_is, 1), round(turned, 1), words, lang)

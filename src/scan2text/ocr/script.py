@@ -13,26 +13,12 @@ from collections import Counter
 import numpy as np
 
 from scan2text.ocr import tesseract
+from scan2text.settings import OcrSettings
 
 SCRIPT_LANG = {"Latin": "eng", "Cyrillic": "rus", "Armenian": "hye"}
-# The first look: a few lines of ordinary height near the middle of the page, each cut to a part of the text
-# width. Their 50-90 letters decide the script on most pages at 60% of the cost of reading the band (the cost
-# of all three models on a line grows with its length).
-_SAMPLE_LINES = 4
-_SAMPLE_WIDTH = 0.4
-# What the first look must show to settle the script: otherwise (a stamp, a table, a line of figures, a page
-# too damaged) the band is read as well. On our pages, a wrong first verdict had at most 17 letters and a
-# 57% majority; right ones had at least 20 letters with an 80% majority.
-_SURE_LETTERS = 20
-# Words that count as evidence of their script: read with this confidence, with this many letters.
-_EVIDENCE_CONF = 60.0
-_EVIDENCE_LETTERS = 3
-# A sampled line is inked across at least this share of the widest line's width.
-_TYPED_WIDTH = 0.5
-_SURE_SHARE = 0.8
-# A single model's reading counts when this share of its words are sure: on our pages a wrong model read at
-# most a fifth surely (and under 20 letters), the right one a third (a print strip) to all.
-_SURE_WORDS = 1 / 3
+# The thresholds of the first look (a few lines near the middle of the page) and of what settles a script are
+# OcrSettings.script_* (their descriptions hold the measurements).
+_DEFAULTS = OcrSettings()
 LANG_SCRIPT = {lang: script for script, lang in SCRIPT_LANG.items()}
 
 # Pairs of letters that print (and OCR) alike across scripts: (Latin, Cyrillic).
@@ -109,8 +95,9 @@ def _gap_at_or_above(inked: np.ndarray, row: int, floor: int) -> int:
     return floor + int(gaps[-1]) if gaps.size else row
 
 
-def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _SAMPLE_WIDTH) -> np.ndarray | None:
-    """A few text lines near the middle of the page, each cut to its left part, stacked one under another.
+def line_sample(image: np.ndarray, settings: OcrSettings = _DEFAULTS) -> np.ndarray | None:
+    """A few text lines near the middle of the page (settings.script_sample_lines), each cut to its left part
+    (settings.script_sample_width), stacked one under another.
 
     Only runs of inked rows of about the median height count as lines: a stamp, a signature or two lines run
     together are left out. None when no such line is found.
@@ -127,12 +114,12 @@ def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _S
     # Typed lines run across the text block; a stamp, a signature or a note in the margin is narrow.
     across = {n: int(np.count_nonzero(dark[runs[n][0] : runs[n][1]].any(axis=0))) for n in typical}
     widest = max(across.values())
-    typical = [n for n in typical if across[n] >= _TYPED_WIDTH * widest]
+    typical = [n for n in typical if across[n] >= settings.script_sample_min_width * widest]
     middle = image.shape[0] / 2
-    chosen = sorted(sorted(typical, key=lambda n: abs(sum(runs[n]) / 2 - middle))[:lines])
+    chosen = sorted(sorted(typical, key=lambda n: abs(sum(runs[n]) / 2 - middle))[:settings.script_sample_lines])
     columns = np.flatnonzero(dark.any(axis=0))
     left = int(columns[0])
-    right = left + max(1, int((int(columns[-1]) + 1 - left) * width))
+    right = left + max(1, int((int(columns[-1]) + 1 - left) * settings.script_sample_width))
     pad = max(4, round(median * 0.3))
     gap = np.full((round(median), right - left), 255, dtype=np.uint8)
     parts: list[np.ndarray] = []
@@ -145,20 +132,21 @@ def line_sample(image: np.ndarray, lines: int = _SAMPLE_LINES, width: float = _S
     return np.vstack(parts[:-1])
 
 
-def _evidence(lines: list) -> Counter[str]:
+def _evidence(lines: list, settings: OcrSettings) -> Counter[str]:
     """Letters per script in the words read with confidence: a stamp or a scribble read as a few weak
     fragments in some script is no evidence of it."""
     return script_counts(" ".join(
         w.text for line in lines for w in line.words
-        if w.conf >= _EVIDENCE_CONF and sum(ch.isalpha() for ch in w.text) >= _EVIDENCE_LETTERS
+        if w.conf >= settings.script_evidence_conf
+        and sum(ch.isalpha() for ch in w.text) >= settings.script_evidence_letters
     ))
 
 
-def _scripts_read(image: np.ndarray) -> Counter[str]:
-    return _evidence(tesseract.recognize(image, ALL_LANGS, psm=6))
+def _scripts_read(image: np.ndarray, settings: OcrSettings) -> Counter[str]:
+    return _evidence(tesseract.recognize(image, ALL_LANGS, psm=6), settings)
 
 
-def sure_in(lines: list, lang: str) -> Counter[str] | None:
+def sure_in(lines: list, lang: str, settings: OcrSettings = _DEFAULTS) -> Counter[str] | None:
     """Letters per script of a reading in `lang`, when that model reads enough of it surely as its own script;
     None otherwise.
 
@@ -167,47 +155,52 @@ def sure_in(lines: list, lang: str) -> Counter[str] | None:
     the cost of reading with all three at once. Stamps and handwriting on the page do not weaken it: only the
     words read surely count, as long as they are a fair share of the words.
     """
-    words = [w for line in lines for w in line.words if sum(ch.isalpha() for ch in w.text) >= _EVIDENCE_LETTERS]
-    sure = [w for w in words if w.conf >= _EVIDENCE_CONF]
-    counts = _evidence(lines)
-    if not words or len(sure) < _SURE_WORDS * len(words) or not _settled(counts):
+    letters = settings.script_evidence_letters
+    words = [w for line in lines for w in line.words if sum(ch.isalpha() for ch in w.text) >= letters]
+    sure = [w for w in words if w.conf >= settings.script_evidence_conf]
+    counts = _evidence(lines, settings)
+    if not words or len(sure) < settings.script_sure_words * len(words) or not _settled(counts, settings):
         return None
     return counts if counts.most_common(1)[0][0] == LANG_SCRIPT.get(lang) else None
 
 
-def _settled(counts: Counter[str]) -> bool:
+def _settled(counts: Counter[str], settings: OcrSettings) -> bool:
     total = sum(counts.values())
-    return total >= _SURE_LETTERS and counts.most_common(1)[0][1] >= _SURE_SHARE * total
+    return total >= settings.script_sure_letters and counts.most_common(1)[0][1] >= settings.script_sure_share * total
 
 
-def detect_script(image: np.ndarray, first: str | None = None) -> tuple[str | None, Counter[str]]:
+def detect_script(
+    image: np.ndarray, first: str | None = None, settings: OcrSettings = _DEFAULTS
+) -> tuple[str | None, Counter[str]]:
     """The page's main script: from a few of its lines, then a band through the middle of the page, read with
     one model at a time (`first` language, then the others); where no model reads either surely, from the
     letters all models at once read on the band.
     """
     order = sorted(SCRIPT_LANG.values(), key=lambda lang: lang != first)
-    sample = line_sample(image)
+    sample = line_sample(image, settings)
     if sample is not None:
         hints: Counter[str] = Counter()
         for lang in order:
             lines = tesseract.recognize(sample, lang, psm=6)
-            if (sure := sure_in(lines, lang)) is not None:
+            if (sure := sure_in(lines, lang, settings)) is not None:
                 return LANG_SCRIPT[lang], sure
-            hints[lang] = _evidence(lines)[LANG_SCRIPT[lang]]
+            hints[lang] = _evidence(lines, settings)[LANG_SCRIPT[lang]]
         # the band is tried first with the model that read the sample's few sure words in its own script
         order = sorted(order, key=lambda lang: -hints[lang])
     band = text_band(image)
     for lang in order:
-        if (sure := sure_in(tesseract.recognize(band, lang, psm=6), lang)) is not None:
+        if (sure := sure_in(tesseract.recognize(band, lang, psm=6), lang, settings)) is not None:
             return LANG_SCRIPT[lang], sure
-    counts = _scripts_read(band)
+    counts = _scripts_read(band, settings)
     return (counts.most_common(1)[0][0] if counts else None), counts
 
 
-def choose_language(image: np.ndarray, requested: str) -> tuple[str, str | None]:
+def choose_language(
+    image: np.ndarray, requested: str, settings: OcrSettings = _DEFAULTS
+) -> tuple[str, str | None]:
     """The Tesseract language to run and the script it was chosen for."""
     if requested != "auto":
         first = requested.split("+")[0]
         return requested, LANG_SCRIPT.get(first)
-    script, _ = detect_script(image)
+    script, _ = detect_script(image, settings=settings)
     return SCRIPT_LANG.get(script or "Latin", "eng"), script

@@ -16,9 +16,7 @@ import numpy as np
 from scan2text.models import Line
 from scan2text.ocr import tesseract
 from scan2text.ocr.script import line_sample
-
-# points of mean word confidence by which the script model must beat the language model on the sample
-_CLEARLY_BETTER = 5.0
+from scan2text.settings import OcrSettings
 
 
 @cache
@@ -31,17 +29,18 @@ def _mean_conf(lines: list[Line]) -> float:
     return sum(words) / len(words) if words else 0.0
 
 
-def better_script_model(image: np.ndarray, lang: str, candidates: dict[str, str]) -> tuple[str, str] | None:
-    """(script model, why) when `lang`'s script model reads a sample of the page clearly better; else None."""
-    model = candidates.get(lang)
+def better_script_model(image: np.ndarray, lang: str, settings: OcrSettings) -> tuple[str, str] | None:
+    """(script model, why) when `lang`'s script model (settings.script_models) reads a sample of the page clearly
+    better (by settings.script_model_margin); else None."""
+    model = settings.script_models.get(lang)
     if model is None or model not in _installed():
         return None
-    sample = line_sample(image)
+    sample = line_sample(image, settings)
     if sample is None:
         return None
     own = _mean_conf(tesseract.recognize(sample, lang, psm=6))
     other = _mean_conf(tesseract.recognize(sample, model, psm=6))
-    if other < own + _CLEARLY_BETTER:
+    if other < own + settings.script_model_margin:
         return None
     return model, f"read with the {model} script model (a sample of its lines: {other:.0f} against {lang} {own:.0f})"
 

@@ -75,7 +75,7 @@ def _process(source: PageSource, out_dir: Path, settings: Settings, lang_hint: s
     # Written before the reading, which takes it from the file (see PytesseractEngine.words).
     clean_rel = write_clean_image(out_dir, source.id, cleaned)
     result = ocr_page(cleaned, settings.ocr, hint=lang_hint, file=RunFolder(out_dir).resolve(clean_rel))
-    settled, report, result = settle_up_down(cleaned, report, result, settings.ocr, lang_hint)
+    settled, report, result = settle_up_down(cleaned, report, result, settings.ocr, lang_hint, settings.preprocess)
     if settled is not cleaned:  # turned upside down: save what was read
         write_clean_image(out_dir, source.id, settled)
     page = Page(

@@ -21,34 +21,34 @@ from scan2text.ocr import OcrResult, mean_word_conf, ocr_page
 from scan2text.ocr.orientation import decide_up_down
 from scan2text.preprocess import geometry
 from scan2text.preprocess.pipeline import DEFERRED, DEFERRED_STEP
-from scan2text.settings import OcrSettings
+from scan2text.settings import OcrSettings, PreprocessSettings
 
-# Mean confidence of all words read (set-aside lines included: an upside-down page is mostly "noise") at
-# and above which the page is taken as upright. It sits nearer the upright range: a weak upright page only
-# costs the strip reading, an upside-down page taken as upright would be lost.
-UPRIGHT_CONF = 65.0
-# Widest strip read both ways, in line heights: about two dozen letters are enough to tell.
-STRIP_WIDTH = 14
+# The bar a main reading must clear to confirm its page upright, and the width of the strip read both ways
+# otherwise: PreprocessSettings.upright_conf and settle_strip_width.
 
 
 def settle_up_down(
-    cleaned: np.ndarray, report: PreprocessReport, result: OcrResult, settings: OcrSettings, hint: str | None
+    cleaned: np.ndarray, report: PreprocessReport, result: OcrResult, settings: OcrSettings, hint: str | None,
+    orientation: PreprocessSettings | None = None,
 ) -> tuple[np.ndarray, PreprocessReport, OcrResult]:
     """The page, its report and its reading, turned 180° and read again if it proved upside down.
 
-    Pages whose orientation was not deferred come back unchanged.
+    Pages whose orientation was not deferred come back unchanged. `orientation`: the settings holding the strip
+    test's margins (the defaults when None).
     """
     if report.orientation.method != DEFERRED:
         return cleaned, report, result
+    orientation = orientation or PreprocessSettings()
     conf = mean_word_conf(result.lines + result.set_aside)
     angle = report.orientation.angle
-    if conf >= UPRIGHT_CONF:
+    if conf >= orientation.upright_conf:
         settled = OrientationResult(angle=angle, confidence=round(min(1.0, (conf - 50) / 40), 3), method="reading")
         step = f"orientation: {angle}° confirmed by the main reading (mean confidence {conf:.0f})"
         return cleaned, _settle(report, settled, step), result
     # the main reading's own lines: rows read again for want of coverage are cut to fit, not typical lines
-    strip = _strip(cleaned, [ln for ln in result.lines + result.set_aside if ln.reason is None])
-    verdict = decide_up_down(strip, result.language) if strip is not None else None
+    lines = [ln for ln in result.lines + result.set_aside if ln.reason is None]
+    strip = _strip(cleaned, lines, orientation.settle_strip_width)
+    verdict = decide_up_down(strip, result.language, settings=orientation) if strip is not None else None
     if verdict is None or not verdict.flip:
         evidence = (f"as scanned {verdict.conf_as_is:.0f}, turned {verdict.conf_turned:.0f}" if verdict
                     else "no text line to read")
@@ -71,8 +71,8 @@ def _settle(report: PreprocessReport, orientation: OrientationResult, step: str)
     return report.model_copy(update={"orientation": orientation, "steps": steps})
 
 
-def _strip(image: np.ndarray, lines: list[Line]) -> np.ndarray | None:
-    """Two neighbouring lines of the page (the pair with the most text), at most ~two dozen letters wide."""
+def _strip(image: np.ndarray, lines: list[Line], width: float) -> np.ndarray | None:
+    """Two neighbouring lines of the page (the pair with the most text), at most `width` line heights wide."""
     lines = sorted((ln for ln in lines if ln.box.w > ln.box.h), key=lambda ln: ln.box.y)
     if not lines:
         return None
@@ -84,7 +84,7 @@ def _strip(image: np.ndarray, lines: list[Line]) -> np.ndarray | None:
     pad = height // 2
     x0 = max(0, min(first.box.x, second.box.x) - pad)
     y0 = max(0, first.box.y - pad)
-    x1 = min(image.shape[1], max(first.box.x2, second.box.x2) + pad, x0 + STRIP_WIDTH * height)
+    x1 = min(image.shape[1], max(first.box.x2, second.box.x2) + pad, x0 + round(width * height))
     y1 = min(image.shape[0], second.box.y2 + pad)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None

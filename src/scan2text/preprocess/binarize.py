@@ -16,7 +16,7 @@ import numpy as np
 from scan2text.preprocess import geometry
 
 
-def to_gray(image: np.ndarray) -> tuple[np.ndarray, str | None]:
+def to_gray(image: np.ndarray, channel_gain: float) -> tuple[np.ndarray, str | None]:
     """A single-channel uint8 copy of an OpenCV image (grey, BGR or BGRA; 16-bit scaled down), and for a colour
     scan which grey was taken: the one that shows its ink best (`ink_channel`), not always the luminance."""
     how = None
@@ -30,7 +30,7 @@ def to_gray(image: np.ndarray) -> tuple[np.ndarray, str | None]:
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
     if img.ndim == 3:
-        img, how = ink_channel(img[:, :, :3])
+        img, how = ink_channel(img[:, :, :3], channel_gain)
     return np.ascontiguousarray(img), how
 
 
@@ -41,13 +41,13 @@ def ink_contrast(gray: np.ndarray) -> float:
     return percentile_u8(sample, 50) - percentile_u8(sample, 2)
 
 
-def ink_channel(bgr: np.ndarray) -> tuple[np.ndarray, str]:
+def ink_channel(bgr: np.ndarray, channel_gain: float) -> tuple[np.ndarray, str]:
     """The grey version of a colour page with the most ink/paper contrast, and why it was taken.
 
     Luminance serves black ink on white. Coloured ink does not: a purple carbon copy on yellowed paper, blue
     carbon, a violet hectograph keep little luminance contrast, while one colour channel holds most of the ink
     (the green one for purple on yellow). A channel is taken only where it clearly beats luminance, so that a
-    grey scan saved in colour stays as it was.
+    grey scan saved in colour stays as it was (`channel_gain`: how much more strongly).
     """
     luminance = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     best, name, contrast = luminance, "luminance", ink_contrast(luminance)
@@ -55,13 +55,10 @@ def ink_channel(bgr: np.ndarray) -> tuple[np.ndarray, str]:
     for index, channel in enumerate(("blue", "green", "red")):
         plane = np.ascontiguousarray(bgr[:, :, index])
         c = ink_contrast(plane)
-        if c > _CHANNEL_GAIN * contrast:
+        if c > channel_gain * contrast:
             best, name, contrast = plane, f"{channel} channel", c
     return best, f"grey: {name} (ink contrast {contrast:.0f} grey levels; luminance {base:.0f})"
 
-
-# A colour channel must show the ink this much more strongly than luminance to be chosen over it.
-_CHANNEL_GAIN = 1.25
 
 
 def percentile_u8(values: np.ndarray, q: float) -> float:

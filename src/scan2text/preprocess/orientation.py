@@ -25,12 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from scan2text.preprocess.deskew import profile_scores, subsample
+from scan2text.settings import PreprocessSettings
 
-# left-margin share minus right-edge share above which the layout alone settles "upright"
-LAYOUT_SURE = 0.35
-LAYOUT_MIN_LINES = 6
-# fewer words than this read in a strip settle nothing
-MIN_WORDS = 3
+# When the layout alone settles "upright", and how few words read in a strip settle nothing: PreprocessSettings
+# layout_sure, layout_min_lines and up_down_min_words.
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,9 @@ class UpDown:
 
 
 # Reads a strip of the page both ways round and says whether to turn it: (strip, language hint, must choose
-# between the two ways). Preprocessing cannot read; the pipeline hands it `scan2text.ocr.orientation.decide_up_down`.
-UpDownReader = Callable[[np.ndarray, str | None, bool], UpDown]
+# between the two ways, the settings holding its margins). Preprocessing cannot read; the pipeline hands it
+# `scan2text.ocr.orientation.decide_up_down`.
+UpDownReader = Callable[[np.ndarray, str | None, bool, PreprocessSettings], UpDown]
 
 
 def line_axis(xs: np.ndarray, ys: np.ndarray, size: float, max_angle: float) -> tuple[bool, float]:

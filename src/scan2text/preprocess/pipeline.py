@@ -19,9 +19,6 @@ from scan2text.preprocess import borders, geometry
 from scan2text.preprocess.binarize import background_spread, flatten, otsu, sauvola, to_gray
 from scan2text.preprocess.deskew import find_skew
 from scan2text.preprocess.orientation import (
-    LAYOUT_MIN_LINES,
-    LAYOUT_SURE,
-    MIN_WORDS,
     TextLines,
     UpDownReader,
     alignment,
@@ -32,16 +29,9 @@ from scan2text.preprocess.scale import height_floor, scale_for, upright_heights,
 from scan2text.preprocess.survey import Survey, survey
 from scan2text.settings import PreprocessSettings
 
-# x-height of the strip read both ways for the up/down decision: small enough to be quick, big enough
-# for a confident reading
-STRIP_XHEIGHT = 20.0
-STRIP_SIZE = (28.0, 9.0)  # largest strip, in x-heights: ~22 letters × 2 lines
-MIN_SIDE = 16
+MIN_SIDE = 16  # pixels: anything smaller is no page at all
 DEFERRED = "deferred"
 DEFERRED_STEP = "left to the main reading"  # marks the report step that `settle_up_down` replaces
-# Layout lean that an unsure page's provisional orientation follows when its check is deferred: the hard
-# samples turned 180°/270° lean -0.29 to -0.37 before they are turned, upright unsure pages -0.04 to +0.33.
-LEAN = 0.15
 
 
 @dataclass
@@ -82,10 +72,10 @@ def preprocess(
     start = time.perf_counter()
     if image is None or image.size == 0:
         raise PreprocessError("empty image")
-    gray, grey_step = to_gray(image)
+    gray, grey_step = to_gray(image, settings.channel_gain)
     if min(gray.shape) < MIN_SIDE:
         raise PreprocessError(f"image too small to be a page ({gray.shape[1]}x{gray.shape[0]} px)")
-    sv = survey(gray, settings.remove_borders)
+    sv = survey(gray, settings.remove_borders, settings.analysis_side)
     plan = _plan(gray, sv, settings, lang_hint, defer_up_down and lang_hint not in (None, "", "auto"), read_up_down)
     if grey_step:
         plan.steps.insert(0, grey_step)
@@ -128,7 +118,7 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
     if vertical:
         bw, bh = bh, bw
     xh = xheight(upright_heights(bw.astype(float), bh.astype(float), plan.angle), sv.rough,
-                 floor=height_floor(sv.rough / sv.factor))
+                 floor=height_floor(sv.rough / sv.factor, settings.small_type_px))
     plan.xheight = xh / sv.factor if xh else 0.8 * rough
     if settings.deskew:
         drift = abs(np.tan(np.deg2rad(plan.angle))) * float(np.ptp(px)) / plan.xheight
@@ -153,8 +143,7 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
             f" crop {plan.crop.w}x{plan.crop.h}+{plan.crop.x}+{plan.crop.y}"
         )
     if settings.rescale:
-        plan.scale = scale_for(plan.xheight, settings.target_xheight, settings.min_xheight, settings.max_upscale,
-                               settings.keep_size_within)
+        plan.scale = scale_for(plan.xheight, settings)
         plan.steps.append(
             f"scale: x-height {plan.xheight:.1f} px -> {plan.xheight * plan.scale:.1f} px (x{plan.scale:.3f})"
         )
@@ -162,40 +151,41 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
     plan.size = (max(1, int(np.ceil((x1 - x0) * plan.scale))), max(1, int(np.ceil((y1 - y0) * plan.scale))))
 
     if settings.orientation:
-        _up_down(gray, sv, plan, vertical, lang_hint, defer, read)
+        _up_down(gray, sv, plan, vertical, lang_hint, defer, read, settings)
     return plan
 
 
 def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hint: str | None, defer: bool,
-             read: UpDownReader | None) -> None:
+             read: UpDownReader | None, settings: PreprocessSettings) -> None:
     """Decide whether the planned page is upside down (layout first, reading if unsure); turn the plan if so."""
     assert plan.xheight is not None
     xh_out = plan.xheight * plan.scale
     fx, fy = geometry.apply(plan.matrix @ sv.to_original, sv.xs, sv.ys)
     lines = text_lines(fx, fy, xh_out)
     layout = alignment(lines, xh_out)
-    if len(lines) >= LAYOUT_MIN_LINES and layout >= LAYOUT_SURE:
-        flip, confidence, method = False, min(1.0, layout / (2 * LAYOUT_SURE)), "layout"
+    sure, lean = settings.layout_sure, settings.defer_lean
+    if len(lines) >= settings.layout_min_lines and layout >= sure:
+        flip, confidence, method = False, min(1.0, layout / (2 * sure)), "layout"
         evidence = f"layout: flush left ({layout:+.2f}, {len(lines)} lines)"
-    elif defer and (not vertical or abs(layout) >= LEAN):
+    elif defer and (not vertical or abs(layout) >= lean):
         # The layout's lean (or, on a page with lines across, the prior that pages are upright) is the provisional
         # answer; the main reading confirms it or sends the page back for the strip test (`settle_up_down`).
-        flip, confidence, method = layout <= -LEAN, 0.0, DEFERRED
+        flip, confidence, method = layout <= -lean, 0.0, DEFERRED
         evidence = f"layout {layout:+.2f}, {len(lines)} lines; {DEFERRED_STEP}"
     elif read is None:
-        flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * LAYOUT_SURE)), "layout"
+        flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * sure)), "layout"
         evidence = f"layout {layout:+.2f}, {len(lines)} lines; nothing to read a strip with"
     else:
-        strip = _strip(gray, sv, plan, lines, fx, fy, xh_out)
-        verdict = read(strip, lang_hint, vertical)
+        strip = _strip(gray, sv, plan, lines, fx, fy, xh_out, settings)
+        verdict = read(strip, lang_hint, vertical, settings)
         flip, confidence, method = verdict.flip, verdict.confidence, "reading"
         evidence = (
             f"reading {verdict.lang}: as scanned {verdict.conf_as_is:.0f}, turned {verdict.conf_turned:.0f},"
             f" {verdict.words} words; layout {layout:+.2f}"
         )
-        if verdict.words < MIN_WORDS and abs(layout) >= LAYOUT_SURE / 2 and len(lines) >= 3:
+        if verdict.words < settings.up_down_min_words and abs(layout) >= sure / 2 and len(lines) >= 3:
             # too little to read: a clear ragged edge is the better witness
-            flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * LAYOUT_SURE)), "layout"
+            flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * sure)), "layout"
     if flip:
         w, h = plan.size
         plan.matrix = geometry.turn(2, w, h)[0] @ plan.matrix
@@ -206,9 +196,9 @@ def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hin
 
 
 def _strip(gray: np.ndarray, sv: Survey, plan: _Plan, lines: TextLines, fx: np.ndarray, fy: np.ndarray,
-           xh: float) -> np.ndarray:
+           xh: float, settings: PreprocessSettings) -> np.ndarray:
     """A short strip of two whole text lines (or the densest patch of ink) rendered for the reading test."""
-    sw, sh = STRIP_SIZE[0] * xh, STRIP_SIZE[1] * xh
+    sw, sh = settings.strip_size[0] * xh, settings.strip_size[1] * xh
     if len(lines) >= 1:
         pair = lines.count[:-1] + lines.count[1:] if len(lines) >= 2 else lines.count
         i = int(np.argmax(pair))
@@ -226,10 +216,10 @@ def _strip(gray: np.ndarray, sv: Survey, plan: _Plan, lines: TextLines, fx: np.n
         dense = cv2.boxFilter(hist, -1, (kw, kh), normalize=False, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
         cy, cx = np.unravel_index(int(np.argmax(dense)), dense.shape)
         x0, y0 = float(cx * cell), float(cy * cell)
-    k = STRIP_XHEIGHT / xh
+    k = settings.strip_xheight / xh
     strip_m = geometry.scale(k) @ geometry.translate(-x0, -y0) @ plan.matrix
     strip = geometry.warp(gray, strip_m, (max(8, round(sw * k)), max(8, round(sh * k))), fill=sv.paper)
-    return flatten(strip, STRIP_XHEIGHT)
+    return flatten(strip, settings.strip_xheight)
 
 
 def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSettings) -> np.ndarray:

@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import numpy as np
 
-# Scale factors are clamped: beyond these the estimate is more likely wrong than the page that odd.
-MIN_SCALE = 0.2
-MAX_SCALE = 5.0
-# Letters under this size (original pixels) break into fragments that pile up into a height peak of their own.
-SMALL_TYPE_PX = 12.0
+from scan2text.settings import PreprocessSettings
+
+_DEFAULTS = PreprocessSettings()
 
 
-def height_floor(letter_px: float) -> float:
+def height_floor(letter_px: float, small_type_px: float = _DEFAULTS.small_type_px) -> float:
     """Smallest share of the typical letter size still taken for a letter height.
 
     On 72–96 DPI scans (letters under ~12 px) broken strokes form a peak at 0.55 of the letter size, below the
     x-height (0.66–1.00 of it on those pages): 0.6 leaves them out. On sharper scans nothing breaks, and an
     Armenian line dense with capitals and punctuation has its x-height as low as 0.58: 0.45 keeps it.
     """
-    return 0.6 if letter_px < SMALL_TYPE_PX else 0.45
+    return 0.6 if letter_px < small_type_px else 0.45
 
 
 def rough_size(stats: np.ndarray, max_size: float) -> float | None:
@@ -82,15 +80,18 @@ def xheight(heights: np.ndarray, rough: float, bin_size: float = 0.5, floor: flo
     return float(np.median(hs[near])) if near.any() else peak * bin_size
 
 
-def scale_for(xheight: float, target: float, smallest: float, max_up: float | None = None,
-              keep_within: float = 1.0) -> float:
+def scale_for(xheight: float, settings: PreprocessSettings) -> float:
     """Factor that brings text of `xheight` px within Tesseract's reach, resampling as little as possible.
 
-    Type under `smallest` px is enlarged to it, at most `max_up` times: enlarging further costs Tesseract time in
-    proportion to the pixels and reads no better (a 9 px x-height read at x1.33 lost fewer words than at x2, at
-    70% of the CPU; a 6 px one blown up x3.7 read worse than at x2, as blurred strokes grow with it). Type larger
-    than `target` by more than `keep_within` is reduced to it; anything between keeps its size.
+    Type under `settings.min_xheight` px is enlarged to it, at most `max_upscale` times: enlarging further costs
+    Tesseract time in proportion to the pixels and reads no better (a 9 px x-height read at x1.33 lost fewer words
+    than at x2, at 70% of the CPU; a 6 px one blown up x3.7 read worse than at x2, as blurred strokes grow with
+    it). Type larger
+    than `target_xheight` by more than `keep_size_within` is reduced to it; anything between keeps its size. The
+    factor is clamped to min_scale..max_scale: beyond them the estimate is more likely wrong than the page that odd.
     """
+    smallest, max_up = settings.min_xheight, settings.max_upscale
+    target, keep_within = settings.target_xheight, settings.keep_size_within
     xheight = max(xheight, 1e-6)
     if xheight < smallest:
         factor = smallest / xheight
@@ -100,4 +101,4 @@ def scale_for(xheight: float, target: float, smallest: float, max_up: float | No
         factor = target / xheight
     else:
         factor = 1.0
-    return float(np.clip(factor, MIN_SCALE, MAX_SCALE))
+    return float(np.clip(factor, settings.min_scale, settings.max_scale))

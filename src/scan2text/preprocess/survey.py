@@ -15,10 +15,8 @@ from scan2text.preprocess import borders, geometry
 from scan2text.preprocess.binarize import flatten, paper_level
 from scan2text.preprocess.scale import rough_size
 
-# Long side of the analysis copy: letters stay ~7-9 px tall on a full page at any scan resolution, enough
-# for 0.05° skew accuracy (measured against 1600: same accuracy, 20 % less time).
-ANALYSIS_SIDE = 1200
-ANALYSIS_EXACT = 0.9  # an analysis copy by exact halvings only may be this much of ANALYSIS_SIDE
+# An analysis copy (long side PreprocessSettings.analysis_side) by exact halvings only may be this much of it
+ANALYSIS_EXACT = 0.9
 
 
 @dataclass
@@ -40,12 +38,12 @@ class Survey:
         return self.rough is not None and self.xs.size >= 50
 
 
-def survey(gray: np.ndarray, find_borders: bool) -> Survey:
+def survey(gray: np.ndarray, find_borders: bool, analysis_side: int) -> Survey:
     h, w = gray.shape
-    factor = min(1.0, ANALYSIS_SIDE / max(h, w))
+    factor = min(1.0, analysis_side / max(h, w))
     aw, ah = max(1, round(w * factor)), max(1, round(h * factor))
     halvings = int(np.ceil(np.log2(1 / factor)))
-    if factor < 1.0 and max(h, w) >> halvings >= ANALYSIS_EXACT * ANALYSIS_SIDE:
+    if factor < 1.0 and max(h, w) >> halvings >= ANALYSIS_EXACT * analysis_side:
         # whole halvings land close enough: take them and skip the arbitrary-factor step, 4x slower than they are
         aw, ah = max(1, w >> halvings), max(1, h >> halvings)
         factor = aw / w

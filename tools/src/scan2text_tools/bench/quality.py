@@ -191,7 +191,7 @@ def bench_page(root: Path, page: BenchPage, settings: PreprocessSettings, psm: i
     if result is not None:
         # an up/down check left to the reading is preprocessing work, a page found upside down read again included
         cpu = cpu_seconds()
-        _, report, result = settle_up_down(cleaned, report, result, OcrSettings(psm=psm), hint)
+        _, report, result = settle_up_down(cleaned, report, result, OcrSettings(psm=psm), hint, settings)
         pre_cpu += cpu_seconds() - cpu
     text = "\n".join(line.text for line in result.lines) if result else ""
     raw_text, text = normalize_text(raw_text), normalize_text(text)
