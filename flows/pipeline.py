@@ -7,6 +7,7 @@ existing Dask cluster with `dask_address`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -15,6 +16,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from scan2text.flows.api_server import API_URL_ENV
 
 from scan2text.pipeline.batch import BatchSummary, PageOutcome, finish_batch, plan_batch, run_pages
 from scan2text.settings import Settings, coerce_settings
@@ -129,6 +131,12 @@ def run(
     if dask_address and not settings.workers:
         settings = settings.model_copy(update={"workers": cluster_threads(dask_address)})
     runner = make_runner(settings.workers, dask_address)
-    return run_batch.with_options(task_runner=runner)(
-        str(input_path), str(out_dir), settings, str(manifest) if manifest else None, force, wait
-    )
+    with contextlib.ExitStack() as stack:
+        if dask_address and not os.environ.get(API_URL_ENV):
+            # the run's own API server is out of the workers' reach, and gone after the run: see dask_workers
+            from scan2text.flows.dask_workers import prefect_quiet_on_workers  # distributed loads only for Dask
+
+            stack.enter_context(prefect_quiet_on_workers(dask_address))
+        return run_batch.with_options(task_runner=runner)(
+            str(input_path), str(out_dir), settings, str(manifest) if manifest else None, force, wait
+        )
