@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scan2text.cli import app as cli
-from scan2text.cli import load_settings
+from scan2text.console import load_settings
 from scan2text.errors import ConfigError
 from scan2text.pipeline.page import cache_key
 from scan2text.preprocess.scale import scale_for

@@ -6,22 +6,16 @@ import importlib.util
 import json
 import logging
 import os
-import signal
-import sqlite3
 import sys
-import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from scan2text import __version__
-from scan2text.errors import EXIT_CODE_HELP, ConfigError, ExitCode, Scan2TextError
-from scan2text.settings import Settings, coerce_settings
+from scan2text.console import err, load_settings, say, stop_on_fault, usage_error
+from scan2text.errors import EXIT_CODE_HELP, ExitCode, Scan2TextError
+from scan2text.settings import Settings
 from scan2text.store.run_folder import RunFolder
 
 # Prefect runs offline and out of sight unless asked: no telemetry, no INFO chatter, and no
@@ -37,7 +31,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 for _logger in ("FLOW_RUNS", "TASK_RUNS"):
     os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{_logger}_LEVEL", "CRITICAL")
 
-EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.PAGES_FAILED, ExitCode.USAGE
+EXIT_OK, EXIT_PAGES_FAILED = ExitCode.OK, ExitCode.PAGES_FAILED
 
 app = typer.Typer(
     help="OCR archival typescript scans (Russian, Armenian, English) into corrected, citable records.",
@@ -46,14 +40,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console()
-
-
-def say(message: str, label: str | None = None) -> None:
-    """A line on stderr, with a red label if any; the message is printed as it is, since file names and reasons
-    may hold [brackets] that rich would take for markup (and drop)."""
-    err.print((f"[red]{label}:[/] " if label else "") + escape(message), highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -71,49 +57,10 @@ def main(
     """scan2text: page images in, records out."""
 
 
-def usage_error(message: str) -> NoReturn:
-    """Say what is wrong with the command line and stop with the exit code for unusable arguments."""
-    say(message, "error")
-    raise typer.Exit(EXIT_USAGE)
-
-
 def require_tools() -> None:
     """The benchmarks and the evaluation ship apart from the product, in the checkout's tools/ distribution."""
     if importlib.util.find_spec("scan2text_tools") is None:
         usage_error("the benchmark and evaluation tools are not installed: from a checkout, pip install -e tools")
-
-
-def load_settings(
-    config: Path | None, lang: str | None, workers: int | None, engine: str | None = None,
-    grammar: Path | None = None,
-) -> Settings:
-    """The settings file, if any, with the command line's choices over it; a Scan2TextError names what is wrong."""
-    data: dict = {}
-    if config:
-        try:
-            raw = config.read_bytes()
-            data = tomllib.loads(raw.decode()) if config.suffix == ".toml" else json.loads(raw)
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot read settings: {exc}", str(config)) from exc
-    ocr = {key: value for key, value in (("lang", lang), ("engine", engine)) if value}
-    if ocr:
-        data["ocr"] = {**data.get("ocr", {}), **ocr}
-    if workers is not None:
-        data["workers"] = workers
-    if grammar is not None:
-        data["grammar"] = str(grammar.resolve())
-    if data.get("grammar"):
-        from scan2text.grammar import GrammarError, load_grammar
-
-        try:
-            load_grammar(data["grammar"])  # a grammar that cannot be read stops the run before any page is read
-        except GrammarError as exc:
-            raise ConfigError(str(exc), str(data["grammar"])) from exc
-    try:
-        return coerce_settings(data)
-    except ConfigError as exc:
-        exc.path = str(config) if config else None
-        raise
 
 
 @app.command()
@@ -182,41 +129,6 @@ def run(
             f"{summary.failed} failed), {summary.records} records → {target}"
         )
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_PAGES_FAILED)
-
-
-@contextmanager
-def stop_on_fault(verbose: bool) -> Iterator[None]:
-    """A fault outside the pages ends the command with one line naming the path and the cause, and the exit code
-    that tells it apart from failed pages (see ExitCode); the traceback only with --verbose."""
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as Ctrl-C does: marked interrupted
-    try:
-        yield
-    except Scan2TextError as exc:
-        _stop(str(exc), exc.exit_code, verbose)
-    except sqlite3.DatabaseError as exc:
-        _stop(f"the store cannot be used ({exc}): if it is damaged, restore it from a backup or run into a new "
-              "--out", ExitCode.OUTPUT, verbose)
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        _stop(f"{where}{exc.strerror or exc}", ExitCode.OUTPUT, verbose)
-    except KeyboardInterrupt:
-        _stop("interrupted; the pages finished so far are kept, run again to go on", ExitCode.INTERRUPTED, verbose)
-    except Exception as exc:
-        _stop(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
-              ExitCode.INTERNAL, verbose)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _stop(message: str, code: ExitCode, verbose: bool) -> NoReturn:
-    if verbose:
-        err.print_exception()
-    say(message, "error")
-    raise typer.Exit(int(code))
 
 
 @app.command()

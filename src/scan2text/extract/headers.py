@@ -32,7 +32,7 @@ _NUMBER_VALUE = r"[\dOoОоlI|]*\d[\dOoОоlI|?]*[a-zа-я]?"  # 'No. 4?': a dig
 _PATTERNS: dict[int, tuple[Grammar, re.Pattern[str], re.Pattern[str]]] = {}
 
 
-def _number_patterns(grammar: Grammar) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def number_patterns(grammar: Grammar) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(collection number line 'No. 45', outgoing number 'No. 2800 —') built from the grammar's signs."""
     if id(grammar) not in _PATTERNS:
         signs = phrases([w.rstrip(".") for w in grammar.words("number_prefixes")])
@@ -72,7 +72,7 @@ def type_word(clean: str, mask: list[bool], grammar: Grammar) -> tuple[str, floa
 
 def number_line(clean: str, grammar: Grammar) -> str | None:
     """The collection number of a line such as 'No. 45' / '№ 314' (OCR's '№ 32O' read as 320)."""
-    m = _number_patterns(grammar)[0].match(strip_specks(clean))  # '/ № 321.': a speck before the sign
+    m = number_patterns(grammar)[0].match(strip_specks(clean))  # '/ № 321.': a speck before the sign
     return fix_number(m.group("n"))[0] if m else None
 
 
@@ -108,11 +108,11 @@ def _specks(junk: str) -> float | None:
 _UNREAD_SIGN = re.compile(rf"^\s*[^\W\d_]{{1,2}}[.,]?\s*(?P<n>\d+[\w/-]*)\s*(?:{DASH_RE})+\s*")
 
 
-def _split_prefix(prefix: str, grammar: Grammar) -> tuple[str | None, float, str, float] | None:
+def split_prefix(prefix: str, grammar: Grammar) -> tuple[str | None, float, str, float] | None:
     """(outgoing number, its confidence, place as printed, confidence) of what precedes a date; None if it
     is not that."""
     number, number_conf = None, CLEAN
-    if m := _number_patterns(grammar)[1].search(prefix) or _UNREAD_SIGN.match(prefix):
+    if m := number_patterns(grammar)[1].search(prefix) or _UNREAD_SIGN.match(prefix):
         number, number_conf = m.group("n"), CLEAN if m.re is not _UNREAD_SIGN else FUZZY
         prefix = prefix[: m.start()] + prefix[m.end():]
     place = prefix.strip(" ,.;—–-")
@@ -121,7 +121,7 @@ def _split_prefix(prefix: str, grammar: Grammar) -> tuple[str | None, float, str
         got = _specks(place[0])
         place, conf = place[1:].strip(" ,.;—–-"), got if got is not None else CLEAN
     words_not_place = len(place.split()) > 4 or any(ch.isdigit() for ch in place) or not place[:1].isupper()
-    known = len(place.split()) == 1 and _place(place, grammar)[0] in grammar.places.names
+    known = len(place.split()) == 1 and place_of(place, grammar)[0] in grammar.places.names
     if place and words_not_place and not known:
         return None  # words, not a place; but 'преван' is Ереван with its capital lost
     return number, number_conf, place, conf
@@ -134,7 +134,7 @@ def date_line(text: str, grammar: Grammar) -> DateLine | None:
         return None
     d = dates[0]
     tail = _specks(text[d.end:])
-    split = _split_prefix(text[: d.start], grammar)
+    split = split_prefix(text[: d.start], grammar)
     if tail is None or split is None:
         return None
     number, number_conf, place, conf = split
@@ -143,7 +143,7 @@ def date_line(text: str, grammar: Grammar) -> DateLine | None:
         tail = 0.9  # 'մայիսի 4 |': no digit the speck could be makes another day
     if min(tail, conf) < d.confidence:
         d = d.model_copy(update={"confidence": min(tail, conf)})
-    place, place_conf = _place(place, grammar)
+    place, place_conf = place_of(place, grammar)
     return DateLine(d, place, number, place_conf=place_conf, number_conf=number_conf)
 
 
@@ -171,14 +171,14 @@ def damaged_date_line(text: str, grammar: Grammar) -> DateLine | None:
         if len(printed.split()) > 4 or not printed[0].isupper():
             return None
     number = None
-    if m := _number_patterns(grammar)[1].match(text, pos):
+    if m := number_patterns(grammar)[1].match(text, pos):
         number, pos = m.group("n"), m.end()
     rest = text[pos:]
     year = _YEARISH.search(rest)
     words = _WORDS.findall(rest)
     if not year or sum(ch.isdigit() for ch in year.group()) < 2 or len(words) > 3:
         return None  # no year, or a sentence rather than a date
-    place, place_conf = _place(printed, grammar) if printed else (None, CLEAN)
+    place, place_conf = place_of(printed, grammar) if printed else (None, CLEAN)
     months = [w for w in words if month_number(w, grammar) is not None]
     if not (place in grammar.places.names or number or qualifier or months):
         return None
@@ -192,7 +192,7 @@ def damaged_date_line(text: str, grammar: Grammar) -> DateLine | None:
     return DateLine(date, place, number, place_conf=place_conf)
 
 
-def _place(printed: str, grammar: Grammar) -> tuple[str | None, float]:
+def place_of(printed: str, grammar: Grammar) -> tuple[str | None, float]:
     """A place as printed, or the grammar's spelling of a known place OCR damaged ('Երնան' → 'Երևան')."""
     if not printed:
         return None, CLEAN

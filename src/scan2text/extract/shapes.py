@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from scan2text.extract.dates import ParsedDate, find_dates
-from scan2text.extract.headers import _number_patterns, _place, _split_prefix, is_caps, type_word
+from scan2text.extract.headers import is_caps, number_patterns, place_of, split_prefix, type_word
 from scan2text.extract.tolerant import CLEAN, FUZZY, join_lines, match_keyword, phrases, strip_specks
 from scan2text.grammar import Grammar
 
@@ -187,7 +187,7 @@ class ShapeReader:
                 if number and h.number is None:
                     h.number, h.conf["number"] = number, CLEAN
                 if place:
-                    h.place, h.conf["place"] = _place(place, self.g)
+                    h.place, h.conf["place"] = place_of(place, self.g)
                 elif (above := self._address_place(address_block)) is not None:
                     h.place, h.conf["place"] = above
                 h.roles[k] = "date"
@@ -229,7 +229,7 @@ class ShapeReader:
                     h.roles[j] = "title"
                 n += len(used) - 1
                 continue
-            if (h.number is None and len(text) <= 30 and (num := _number_patterns(self.g)[1].search(text))
+            if (h.number is None and len(text) <= 30 and (num := number_patterns(self.g)[1].search(text))
                     and _REFERENCE_SIGN.match(num.group())):
                 h.number, h.conf["number"] = num.group("n").rstrip("."), CLEAN  # 'P. III. e. No. 44.'
                 h.roles[k] = "number"
@@ -283,7 +283,7 @@ class ShapeReader:
             return None
         d = dates[0]
         tail = text[d.end:].strip(" .,;։|")
-        split = _split_prefix(text[: d.start], self.g)
+        split = split_prefix(text[: d.start], self.g)
         if split is not None:
             number, _nconf, place, _pconf = split
             pure = len(re.findall(r"[^\W\d_]{2,}", tail)) <= 1 and len(tail) <= 10
