@@ -20,12 +20,12 @@ from scan2text.ocr.engines import (
     DEFAULT_ENGINE,
     ENGINE_ENV,
     ENGINE_NAMES,
-    LINE_GEOMETRY,
     Engine,
     EngineUnavailableError,
     _cli_tessdata,  # where the tesseract command finds its models
     make_engine,
 )
+from scan2text.ocr.line_geometry import LINE_GEOMETRY
 
 __all__ = [
     "ENGINE_NAMES",
