@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from typer.testing import CliRunner
 
 from scan2text.cli import app
+from scan2text.errors import OcrError
 from scan2text.ingest import discover
 from scan2text.models import Line
 from scan2text.ocr import tesseract
@@ -189,3 +190,15 @@ def test_the_cli_refuses_an_engine_that_cannot_run_before_reading_anything(
     result = CliRunner().invoke(app, ["run", str(samples_dir / "eng"), "--engine", "tesserac", "--quiet"])
     assert result.exit_code == 2
     assert "'pytesseract' or 'tesserocr'" in result.output
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", ["pytesseract", "tesserocr"])
+def test_a_reading_over_the_time_limit_fails_in_either_engine_and_the_next_one_reads(name: str) -> None:
+    engine = {"pytesseract": PytesseractEngine, "tesserocr": TesserocrEngine}[name]()
+    long_page = render(PAGE * 3)
+    engine.timeout = 0.001
+    with pytest.raises(OcrError, match=r"no answer within 0.001 s \(eng\)"):
+        engine.words(long_page, "eng", 4, 1)
+    engine.timeout = 300.0
+    assert read(engine, long_page, "eng", 4)[0].text == PAGE[0]

@@ -187,6 +187,7 @@ class TesserocrEngine:
     """
 
     name = "tesserocr"
+    timeout = READING_TIMEOUT  # seconds: Tesseract's own deadline, which cancels the recognition it bounds
 
     def __init__(self) -> None:
         try:
@@ -265,8 +266,10 @@ class TesserocrEngine:
         lines: dict[LineKey, LineGeometry] = {}
         try:
             _keep = self._set_image(api, image)
-            if not api.Recognize():
-                raise OcrError(f"tesseract failed ({lang}): recognition did not complete")
+            if not api.Recognize(timeout=max(1, round(self.timeout * 1000))):
+                # the deadline is the one way recognition is cancelled here; layout analysis runs before it
+                raise OcrError(f"tesseract gave no answer within {self.timeout:g} s ({lang}) and was stopped; the "
+                               "page is left unread (setting ocr.timeout)")
             it = api.GetIterator()
             block = par = line = word = 0
             # numbered exactly as Tesseract's own TSV renderer numbers them, so lines group the same way

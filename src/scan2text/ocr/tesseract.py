@@ -75,8 +75,9 @@ def ensure_engine(name: str | None) -> Engine:
 
 
 def set_timeout(seconds: float) -> None:
-    """How long one reading may take (setting ocr.timeout); the pytesseract engine kills a reading that takes
-    longer and fails its page. tesserocr reads in-process and has no such limit."""
+    """How long one reading may take (setting ocr.timeout); a reading that takes longer fails its page. The
+    pytesseract engine kills the `tesseract` process; tesserocr gives Tesseract the deadline, which stops the
+    recognition (not the layout analysis before it)."""
     engine = current_engine()
     if hasattr(engine, "timeout"):
         engine.timeout = seconds
