@@ -13,11 +13,13 @@ from scan2text.extract.citations import (
     parse_citation,
     parse_citation_detailed,
 )
-from scan2text.extract.tolerant import FLAG_BELOW
 from scan2text.grammar import GrammarError, load_grammar
 from scan2text.models import CitedSource
+from scan2text.settings import ExtractSettings
 
 pytestmark = pytest.mark.unit
+
+FLAG_BELOW = ExtractSettings().flag_below  # the default: what a run flags
 
 CSHAA = "Central State Historical Archive of Armenia"
 

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from scan2text.extract.dates import find_dates, julian_offset, parse_date
 from scan2text.extract.headers import damaged_date_line, date_line
-from scan2text.extract.tolerant import FLAG_BELOW
 from scan2text.grammar import default_grammar
+from scan2text.settings import ExtractSettings
 
 pytestmark = pytest.mark.unit
+
+FLAG_BELOW = ExtractSettings().flag_below  # the default: what a run flags
 
 CLEAN_CASES = [
     # text, iso, date_text

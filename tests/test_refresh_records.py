@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from test_store import make_out_dir, make_page
 
-from scan2text.export.refresh import refresh_records, window
+from scan2text.export.refresh import refresh_records, run_extract_settings, window
 from scan2text.extract import build_records
 from scan2text.models import Page, Record, RecordPage
+from scan2text.settings import ExtractSettings, Settings
 from scan2text.store.run_folder import RunFolder
 
 pytestmark = pytest.mark.unit
@@ -75,3 +76,12 @@ def test_the_window_takes_neighbours_and_never_cuts_a_document() -> None:
     assert window(records, members, {"p7"}, reach=1) == (members[3:10], (c, None))  # in no document: d, e, then c
     assert window(records, members, {"p3"})[0] == members  # two either side: all of this small folder
     assert window(records, members, {"other"}) == ([], (None, None))
+
+
+def test_corrections_rebuild_documents_with_the_latest_runs_extract_settings(tmp_path: Path) -> None:
+    with RunFolder(tmp_path / "out").open_store() as store:
+        assert run_extract_settings(store) == ExtractSettings()  # no run yet: the defaults
+        tuned = Settings(extract=ExtractSettings(flag_below=0.5, header_threshold=4))
+        store.begin_run(input_dir="in", settings=Settings(), versions={})
+        store.begin_run(input_dir="in", settings=tuned, versions={})
+        assert run_extract_settings(store) == tuned.extract  # as that run built its records

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 from scan2text.extract import build_records
 from scan2text.extract.citations import parse_citation_detailed
 from scan2text.extract.dates import find_dates
-from scan2text.extract.tolerant import FLAG_BELOW
 from scan2text.grammar import default_grammar
 from scan2text.models import Box, Line, Page, Record
+from scan2text.settings import ExtractSettings
 
 pytestmark = pytest.mark.unit
+
+FLAG_BELOW = ExtractSettings().flag_below  # the default: what a run flags
 
 BODY_ENG = ["I have the honor to refer to my telegram of March 25, 1939, in which it was reported that the",
             "leader of a movement called the Workers of New Bulgaria was interned in a provincial town. This",

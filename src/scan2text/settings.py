@@ -323,9 +323,51 @@ class OcrSettings(_Section):
         return _digest(self.model_dump(mode="json", exclude={"engine", "timeout"}))
 
 
+class ExtractSettings(_Section):
+    """Thresholds that decide where documents start and which fields are flagged. The grammar's `[evidence]`
+    table weighs page-top evidence; these are the rest."""
+
+    header_threshold: int = Field(
+        3, ge=0,
+        description="Score a title candidate needs to start a document (shape, what precedes it, what follows it)",
+    )
+    header_window: int = Field(8, ge=0, description="Lines after a title searched for its place/date line")
+    max_title_length: int = Field(
+        110, ge=1, description="A longer line is a sentence, not a title: it scores against a header"
+    )
+    junk_conf: float = Field(
+        65.0, ge=0, le=100,
+        description="Below this Tesseract confidence, a word or two in the page's wrong script is a smudge "
+        "(stamp, edge shadow): kept in the text, ignored as header context",
+    )
+    citation_reach: int = Field(
+        8, ge=0, description="Lines after a citation's first line where the next document's title is expected"
+    )
+    max_date_line: int = Field(
+        60, ge=1,
+        description="A longer line holding a date is a sentence, not the date line of a letter or file header",
+    )
+    handwriting_conf: float = Field(
+        55.0, ge=0, le=100,
+        description="A short line below this confidence is a signature scrawl read as letters: not a name",
+    )
+    flag_below: float = Field(
+        0.75, ge=0, le=1,
+        description="A field read with lower confidence is flagged for review (look-alike repairs 0.7 and fuzzy "
+        "keywords 0.6 are flagged, a speck standing for a space 0.9 is not)",
+    )
+    garbled_fields: int = Field(
+        3, ge=1, description="A source with this many fields flagged or missing is flagged as a whole"
+    )
+    max_signature_lines: int = Field(
+        4, ge=0, description="Lines before a citation read as signatories at most"
+    )
+
+
 class Settings(_Section):
     preprocess: PreprocessSettings = PreprocessSettings()
     ocr: OcrSettings = OcrSettings()
+    extract: ExtractSettings = ExtractSettings()
     workers: int = Field(0, ge=0, description="Parallel page workers; 0 means one per core")
     grammar: str | None = Field(
         None, description="A grammar TOML (header shapes, document types, places, evidence weights) merged over the "

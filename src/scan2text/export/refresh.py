@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from scan2text.extract import build_records
 from scan2text.ingest import file_folder
 from scan2text.models import Record
+from scan2text.settings import ExtractSettings
 from scan2text.store import Store, StoreError
 from scan2text.store.files import write_records
 from scan2text.store.run_folder import RunFolder
@@ -27,11 +28,12 @@ def refresh_records(folder: RunFolder, store: Store, page_ids: Iterable[str] = (
         if wanted:
             records = store.extracted_records()
             index = store.page_index()  # (image, frame) order: the batch's order within one file folder
+            settings = run_extract_settings(store)
             folders = sorted({file_folder(image) for page_id, image, _ in index if page_id in wanted})
             for name in folders:
                 members = [page_id for page_id, image, _ in index if file_folder(image) == name]
                 try:
-                    span, rebuilt = _rebuild(store, records, members, wanted)
+                    span, rebuilt = _rebuild(store, records, members, wanted, settings)
                 except Exception:  # a reviewer's text must never make the save itself fail
                     log.exception("documents of %s not rebuilt from the corrected text; kept as they were", name)
                     continue
@@ -44,18 +46,31 @@ def refresh_records(folder: RunFolder, store: Store, page_ids: Iterable[str] = (
     return current
 
 
+def run_extract_settings(store: Store) -> ExtractSettings:
+    """The extract thresholds of the store's latest run, so a correction rebuilds documents as that run
+    built them; the defaults when no run is stored or its settings predate (or no longer fit) the section."""
+    runs = store.runs()
+    if not runs:
+        return ExtractSettings()
+    try:
+        return ExtractSettings.model_validate(runs[-1].settings.get("extract", {}))
+    except ValueError:
+        log.warning("run %s: stored extract settings unreadable, documents rebuilt with the defaults", runs[-1].id)
+        return ExtractSettings()
+
+
 def _rebuild(
-    store: Store, records: list[Record], members: list[str], changed: set[str],
+    store: Store, records: list[Record], members: list[str], changed: set[str], settings: ExtractSettings,
 ) -> tuple[list[str], list[Record]]:
     """(pages, their documents) re-read: a window around the change when the documents at its edges come
     out as they were (the segmenter reads a few lines back, so they show it is in step with a whole
     run), else the whole file folder, as a run does."""
     span, edges = window(records, members, changed)
     if len(span) < len(members):
-        rebuilt = build_records(store.current_pages(with_words=False, page_ids=span))
+        rebuilt = build_records(store.current_pages(with_words=False, page_ids=span), settings=settings)
         if rebuilt and all(_same(edge, got) for edge, got in zip(edges, (rebuilt[0], rebuilt[-1]), strict=True)):
             return span, rebuilt
-    return members, build_records(store.current_pages(with_words=False, page_ids=members))
+    return members, build_records(store.current_pages(with_words=False, page_ids=members), settings=settings)
 
 
 def _same(edge: Record | None, got: Record) -> bool:

@@ -18,7 +18,6 @@ from scan2text.extract.headers import (
 from scan2text.extract.segment import Segment, StreamLine
 from scan2text.extract.tolerant import (
     CLEAN,
-    FLAG_BELOW,
     FUZZY,
     REPAIRED,
     damaged,
@@ -28,11 +27,10 @@ from scan2text.extract.tolerant import (
 )
 from scan2text.grammar import Grammar
 from scan2text.models import Page, Record, RecordPage, SheetRef
+from scan2text.settings import ExtractSettings
 
 CITED_FIELDS = ("archive", "fund", "inventory", "file", "sheets", "form")
 REQUIRED_CITED = ("archive", "fund", "file", "sheets")
-GARBLED_FIELDS = 3  # a source with this many fields flagged or missing is flagged as a whole
-MAX_SIGNATURE_LINES = 4
 
 
 def ocr_factor(lines: list[StreamLine]) -> float:
@@ -74,7 +72,7 @@ def _sender(title: str, doc_type_word_end: int) -> str | None:
     return None
 
 
-def _signatories(body: list[StreamLine], before_citation: str) -> list[str]:
+def _signatories(body: list[StreamLine], before_citation: str, max_lines: int) -> list[str]:
     """Short unpunctuated lines closing the body: the signatory's title and name.
 
     Wrapped body lines run to the typed margin; a signature line stops well short of it.
@@ -87,7 +85,7 @@ def _signatories(body: list[StreamLine], before_citation: str) -> list[str]:
         text = strip_specks(sl.clean)
         if sum(ch.isalnum() for ch in text) < 2:
             continue  # a smudge between the signature and the citation
-        if len(out) >= MAX_SIGNATURE_LINES or text.endswith((".", ":", ";", ",", "…", "։")):
+        if len(out) >= max_lines or text.endswith((".", ":", ";", ",", "…", "։")):
             break
         if len(text) > 0.85 * full and not title_shaped(text):
             break  # a wrapped body line, not a name or a title
@@ -95,7 +93,7 @@ def _signatories(body: list[StreamLine], before_citation: str) -> list[str]:
     return out
 
 
-def build_record(seg: Segment, pages: list[Page], grammar: Grammar) -> Record:
+def build_record(seg: Segment, pages: list[Page], grammar: Grammar, settings: ExtractSettings) -> Record:
     lines = seg.lines
     first = lines[0]
     by_role: dict[str, list[StreamLine]] = {}
@@ -119,15 +117,15 @@ def build_record(seg: Segment, pages: list[Page], grammar: Grammar) -> Record:
         _header(seg, record, by_role, conf, lg.addressee_prefixes if lg else [])
     elif seg.shape is not None:
         _shape_header(seg, record, conf)
-    _citation(seg, record, by_role, conf, grammar, lg.script if lg else "")
+    _citation(seg, record, by_role, conf, grammar, settings, lg.script if lg else "")
     body = by_role.get(BODY, [])
     cite_lines = by_role.get(CITATION, [])
     before = cite_lines[0].line.text[: seg.citation_offset] if cite_lines else ""
-    record.signatories = _signatories(body, before) if cite_lines or seg.header else []
+    record.signatories = _signatories(body, before, settings.max_signature_lines) if cite_lines or seg.header else []
     if seg.signatories:
         record.signatories = seg.signatories
     record.confidence = {k: round(v, 3) for k, v in conf.items()}
-    record.flags = [k for k, v in conf.items() if v < FLAG_BELOW]
+    record.flags = [k for k, v in conf.items() if v < settings.flag_below]
     record.review = list(seg.review)
     if seg.review:
         record.flags.append("boundary")
@@ -191,7 +189,7 @@ def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], 
 
 
 def _citation(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], conf: dict[str, float],
-              grammar: Grammar, lg_script: str = "") -> None:
+              grammar: Grammar, settings: ExtractSettings, lg_script: str = "") -> None:
     cite_lines = by_role.get(CITATION, [])
     if not cite_lines:
         if seg.header:
@@ -216,8 +214,8 @@ def _citation(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]]
     for name in REQUIRED_CITED:
         if any(getattr(s.source, name) is None for s in sources):
             conf[name] = 0.0  # every archival reference has these: OCR lost or garbled it
-    doubtful = [s for s in sources if sum(v < FLAG_BELOW for v in s.confidence.values())
-                + sum(getattr(s.source, n) is None for n in REQUIRED_CITED) >= GARBLED_FIELDS]
+    doubtful = [s for s in sources if sum(v < settings.flag_below for v in s.confidence.values())
+                + sum(getattr(s.source, n) is None for n in REQUIRED_CITED) >= settings.garbled_fields]
     foreign = [sl for sl in cite_lines
                if sl.script not in ("", lg_script) and sum(ch.isalpha() for ch in sl.clean) >= 3]
     if doubtful or (lg_script and foreign):

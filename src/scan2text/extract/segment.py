@@ -40,12 +40,8 @@ from scan2text.extract.shapes import ShapeHeader, ShapeReader, page_starts
 from scan2text.extract.tolerant import CLEAN, FUZZY, clean_text, script_of
 from scan2text.grammar import Grammar, LanguageGrammar, default_grammar
 from scan2text.models import Line, Page
+from scan2text.settings import ExtractSettings
 
-HEADER_THRESHOLD = 3
-HEADER_WINDOW = 8  # lines after a title searched for its place/date line
-MAX_TITLE_LEN = 110
-JUNK_CONF = 65.0  # below this Tesseract confidence, a word or two in the page's wrong script is a smudge
-CITATION_REACH = 8  # lines after a citation's first line where the next title is expected
 # A collection number whose sign OCR lost or misread ('321', 'ի 18', 'ի։ 19' for '№ 18'), known by the title after it.
 _BARE_NUMBER = re.compile(r"^\s*(?:[^\W\d_]{1,2}[.,:։]?\s*)?(\d{1,4})\s*\.?\s*$")
 
@@ -107,9 +103,10 @@ def _lang(grammar: Grammar, script: str) -> list[LanguageGrammar]:
 
 
 class _Segmenter:
-    def __init__(self, lines: list[StreamLine], grammar: Grammar) -> None:
+    def __init__(self, lines: list[StreamLine], grammar: Grammar, settings: ExtractSettings) -> None:
         self.lines = lines
         self.g = grammar
+        self.s = settings
         self.types = [type_word(sl.clean, sl.mask, grammar) for sl in lines]
         self.numbers = [number_line(sl.clean, grammar) for sl in lines]
         self.cites = [citation_start(sl.clean, grammar) for sl in lines]
@@ -117,7 +114,7 @@ class _Segmenter:
         # word in another script ('ԷԲքսԵԼ1ՇՏ.' on an English page): kept in the text, ignored as context.
         scripts = self.page_scripts = _page_scripts(lines)
         self.junk = [self.numbers[i] is None and (sum(ch.isalnum() for ch in sl.clean) < 3 or (
-            0 < sl.line.conf < JUNK_CONF and len(sl.clean.split()) <= 2
+            0 < sl.line.conf < settings.junk_conf and len(sl.clean.split()) <= 2
             and sl.script not in ("", scripts.get(sl.page_index, sl.script))))
             for i, sl in enumerate(lines)]
         self._dates: dict[int, DateLine | None] = {}
@@ -157,7 +154,7 @@ class _Segmenter:
         """Roles of the lines from title t to the end of the header (title, addressee, subject, date)."""
         lg = _lang(self.g, self.lines[t].script)[0]
         caps = is_caps(self.lines[t].clean)
-        end = min(len(self.lines), t + 1 + HEADER_WINDOW)
+        end = min(len(self.lines), t + 1 + self.s.header_window)
         date_at = None
         for j in range(t + 1, end):
             if self.junk[j]:
@@ -217,14 +214,14 @@ class _Segmenter:
 
     def _title_like(self, i: int) -> bool:
         text = self.lines[i].clean.strip()
-        return not text.endswith((".", ";", ",", ":")) and len(text) <= MAX_TITLE_LEN
+        return not text.endswith((".", ";", ",", ":")) and len(text) <= self.s.max_title_length
 
     def score(self, i: int, in_citation: bool) -> int:
         text = self.lines[i].clean.strip()
         s = 0
         if text.endswith((".", ";", ",", ":", "!", "?")):
             s -= 3
-        if len(text) > MAX_TITLE_LEN:
+        if len(text) > self.s.max_title_length:
             s -= 2
         if title_shaped(text):
             s += 1
@@ -245,7 +242,7 @@ class _Segmenter:
     def starts(self) -> list[tuple[int, bool]]:
         """(first line, is a header) of every document; a stretch after a finished citation is not a header."""
         starts: list[tuple[int, bool]] = []
-        last_cite = -CITATION_REACH - 1
+        last_cite = -self.s.citation_reach - 1
         cite_open = False  # inside a citation that may still wrap onto the next line
         for i in range(len(self.lines)):
             if self.junk[i]:
@@ -254,8 +251,8 @@ class _Segmenter:
                 last_cite = i
             # Only a title soon after its predecessor's citation gets the bonus.
             last_header = max((k for k, h in starts[-2:] if h), default=-1)
-            in_citation = 0 < i - last_cite <= CITATION_REACH and last_header < last_cite
-            if self.types[i] is not None and self.score(i, in_citation) >= HEADER_THRESHOLD:
+            in_citation = 0 < i - last_cite <= self.s.citation_reach and last_header < last_cite
+            if self.types[i] is not None and self.score(i, in_citation) >= self.s.header_threshold:
                 p = self.prev(i)
                 if (p >= 0 and self.numbers[p] is None and _BARE_NUMBER.match(self.lines[p].clean)
                         and (self.prev(p) < 0 or not breaks_off(self.lines[self.prev(p)].clean, self.g))):
@@ -287,15 +284,17 @@ class _Segmenter:
         return starts
 
 
-def segment(pages: list[Page], grammar: Grammar | None = None) -> list[Segment]:
+def segment(pages: list[Page], grammar: Grammar | None = None,
+            settings: ExtractSettings | None = None) -> list[Segment]:
     """Documents in the batch, in order; text before the first header is a Segment with header=False."""
     grammar = grammar or default_grammar()
+    settings = settings or ExtractSettings()
     lines = stream(pages)
-    seg = _Segmenter(lines, grammar)
+    seg = _Segmenter(lines, grammar, settings)
     starts = seg.starts()
     headers = {i for i, is_header in starts if is_header}
     reader = ShapeReader([sl.clean for sl in lines], [sl.line.conf for sl in lines], [sl.page_index for sl in lines],
-                         [p.image for p in pages], grammar)
+                         [p.image for p in pages], grammar, settings)
     # A page whose top the collection grammar already opened a document at is its to read.
     taken = {lines[i].page_index for i, _ in starts
              if i - reader.page_first.get(lines[i].page_index, i) < grammar.evidence.header_lines}

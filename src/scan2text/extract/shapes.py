@@ -19,6 +19,7 @@ from scan2text.extract.dates import ParsedDate, find_dates
 from scan2text.extract.headers import is_caps, number_patterns, place_of, split_prefix, type_word
 from scan2text.extract.tolerant import CLEAN, FUZZY, join_lines, match_keyword, phrases, strip_specks
 from scan2text.grammar import Grammar
+from scan2text.settings import ExtractSettings
 
 # '- 2 -', '-3-', '— 4 —', '2.', 'Page 2': a page number alone on the top line.
 _PAGE_MARK = re.compile(r"^\s*[-–—.(]*\s*\d{1,3}\s*[-–—.)]*\s*$")
@@ -29,8 +30,6 @@ FILE_COUNTER = re.compile(r"[-_ .]*(?:p|page)?\d{1,4}[a-z]?$", re.IGNORECASE)
 _REFERENCE_SIGN = re.compile(r"\s*(?:№|N[oо0º°])")  # not a bare 'N', which is also a London postal district
 _FILING_NUMBER = re.compile(r"(?<=\d{4})\s*/\.?\s*\d+")  # '9th May, 1938/.5698.': a registry number stamped on
 _STAMP_CRUMBS = re.compile(r"^[^\w\s]+\s*(?:[^\W\d_]{1,4}\s+){0,2}(?=[A-ZА-ЯԱ-Ֆ])")  # '| Cal K Washington.'
-MAX_DATE_LINE = 60  # a longer line holding a date is a sentence, not a header's date line
-HANDWRITING_CONF = 55.0  # a signature scrawl read as letters: not a name
 
 
 @dataclass
@@ -85,8 +84,10 @@ class ShapeReader:
     """Scores page tops and reads archive-file headers from a batch's stream of lines."""
 
     def __init__(self, texts: list[str], confs: list[float], pages: list[int], images: list[str],
-                 grammar: Grammar) -> None:
+                 grammar: Grammar, settings: ExtractSettings) -> None:
         self.g = grammar
+        self.max_date_line = settings.max_date_line
+        self.handwriting_conf = settings.handwriting_conf
         self.ev = grammar.evidence
         self.lines = [_Line(t.strip(), c, p, k == 0 or pages[k - 1] != p)
                       for k, (t, c, p) in enumerate(zip(texts, confs, pages, strict=True))]
@@ -220,7 +221,7 @@ class ShapeReader:
                 h.doc_type, h.conf["doc_type"] = tw[0], tw[1]
                 h.title, h.roles[k] = text, "title"
                 continue
-            if (cue := self._cue(text)) and len(text) <= 2 * MAX_DATE_LINE:
+            if (cue := self._cue(text)) and len(text) <= 2 * self.max_date_line:
                 add("doc_type", self.ev.doc_type, f"document type '{text[:40]}'")
                 h.doc_type = cue
                 title, used = self._run_on(ks[n - 1:], text)
@@ -275,7 +276,7 @@ class ShapeReader:
     def _date_line(self, text: str) -> tuple[str | None, str | None, ParsedDate, bool] | None:
         """(number, place, date, whether the line is only that) of a header's date line; trailing
         stray text (a handwritten mark, a filing number after a slash) is allowed, a sentence is not."""
-        if len(text) > MAX_DATE_LINE:
+        if len(text) > self.max_date_line:
             return None
         text = _FILING_NUMBER.sub("", text)
         dates = [d for d in find_dates(text, grammar=self.g) if d.iso and len(d.iso) >= 10]
@@ -311,7 +312,7 @@ class ShapeReader:
             if parts[-1].rstrip().endswith((".", ")", "։")) or len(parts[-1]) < 8:
                 break
             text = self.lines[k].text.strip()
-            if self._salutation(text) or _starts_with(text, self.openings) or len(text) > MAX_DATE_LINE:
+            if self._salutation(text) or _starts_with(text, self.openings) or len(text) > self.max_date_line:
                 break
             parts.append(text)
             used.append(k)
@@ -327,7 +328,7 @@ class ShapeReader:
             text = self.lines[k].text.strip()
             if self._salutation(text) or self._date_line(text):
                 break
-            if self.lines[k].conf and self.lines[k].conf < HANDWRITING_CONF and len(text) < 6:
+            if self.lines[k].conf and self.lines[k].conf < self.handwriting_conf and len(text) < 6:
                 continue  # a stamp crumb between the lines
             parts.append(_STAMP_CRUMBS.sub("", text))
             used.append(k)
@@ -351,7 +352,7 @@ class ShapeReader:
             if (sum(ch.isalpha() for ch in text) < 3 or _TYPIST.match(text)
                     or re.match(r"^(?:File|Encl|Enclosure|Copy|Файл|Дело)\b", text, re.IGNORECASE)):
                 continue
-            if self.lines[k].conf < HANDWRITING_CONF:
+            if self.lines[k].conf < self.handwriting_conf:
                 continue  # Tesseract's 0 or a low score: a scrawl, not a typed name
             out.append(text)
         return out[:2]

@@ -22,7 +22,6 @@ from scan2text.ocr.script import TO_ARMENIAN_LOOK_ALIKES as _TO_ARMN
 CLEAN = 1.0
 REPAIRED = 0.7  # look-alike letters, 0/O, 1/l: the value is almost surely right, but a human should see it
 FUZZY = 0.6  # a keyword recognised by edit distance
-FLAG_BELOW = 0.75
 
 DASHES = "-‐‑‒–—―"
 # After 'Source'/'Աղբյուր': OCR reads the Armenian '՝' as a backquote or apostrophe.

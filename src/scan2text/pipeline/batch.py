@@ -26,7 +26,7 @@ from scan2text.pipeline.language_hints import LanguageHints
 from scan2text.pipeline.page import cache_key, process_page, reader_fingerprint
 from scan2text.pipeline.preflight import check_run
 from scan2text.pipeline.progress import current as progress
-from scan2text.settings import Settings
+from scan2text.settings import ExtractSettings, Settings
 from scan2text.store import Store
 from scan2text.store.files import PageError, now, read_page, write_errors, write_records
 from scan2text.store.lock import RunLock
@@ -145,9 +145,11 @@ class BatchPlan:
         self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource], auto_language: bool = True,
         grammar: str | None = None,
         lock: RunLock | None = None,
+        extract: ExtractSettings | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.grammar = grammar  # a user grammar file merged over the default one, for the documents
+        self.extract = extract or ExtractSettings()  # the run's thresholds for documents and fields
         self.store = store
         self.lock = lock  # held until the batch ends, however it ends
         self.run_id = run_id
@@ -270,7 +272,7 @@ def plan_batch(
         raise
     lock.describe(run_id=run_id)
     plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto",
-                     grammar=settings.grammar, lock=lock)
+                     grammar=settings.grammar, lock=lock, extract=settings.extract)
     progress().start(len(sources))
     reader = reader_fingerprint(settings)
     hashes: dict[str, str] = {}
@@ -319,7 +321,7 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
         folders.setdefault(file_folder(src.image), []).append(src.id)
     for page_ids in folders.values():
         pages = store.current_pages(with_words=False, page_ids=page_ids)
-        records.extend(build_records(sorted(pages, key=lambda p: order[p.id]), grammar))
+        records.extend(build_records(sorted(pages, key=lambda p: order[p.id]), grammar, plan.extract))
     store.save_records(plan.run_id, records)
     records = store.current_records()
     write_records(plan.out_dir, records)
