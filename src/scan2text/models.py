@@ -61,6 +61,11 @@ class Word(Model):
     flagged: bool = Field(False, description="Below the review threshold")
 
 
+def mean_conf(words: list[Word]) -> float:
+    """Mean confidence of `words`, 0 when there are none: the one measure of how surely a reading went."""
+    return sum(w.conf for w in words) / len(words) if words else 0.0
+
+
 class Line(Model):
     id: str = Field(description="Stable within the page, e.g. 'l0007'")
     text: str

@@ -36,7 +36,8 @@ from scan2text.extract.headers import (
     title_shaped,
     type_word,
 )
-from scan2text.extract.shapes import ShapeHeader, ShapeReader, page_starts
+from scan2text.extract.page_starts import page_starts
+from scan2text.extract.shapes import ShapeHeader, ShapeReader
 from scan2text.extract.tolerant import CLEAN, FUZZY, clean_text, script_of
 from scan2text.grammar import Grammar, LanguageGrammar, default_grammar
 from scan2text.models import Line, Page

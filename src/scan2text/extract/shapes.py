@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from scan2text.extract.dates import ParsedDate, find_dates
 from scan2text.extract.headers import is_caps, number_patterns, place_of, split_prefix, type_word
@@ -26,7 +25,6 @@ _PAGE_MARK = re.compile(r"^\s*[-–—.(]*\s*\d{1,3}\s*[-–—.)]*\s*$")
 _DASHED_MARK = re.compile(r"^\s*[-–—]\s*\S{1,3}\s*[-–—]\s*$")  # '- 2 -' whose digit OCR lost ('-Z-')
 _TYPIST = re.compile(r"^[A-ZА-ЯԱ-Ֆ]{1,4}\s*[/:]\s*[A-Za-zА-Яа-яԱ-Ֆա-ֆ]{1,4}\.?$")  # 'RA/MM'
 _SENTENCE_END = ('.', '!', '?', ':', '։', '"', '”', '»', ')')
-FILE_COUNTER = re.compile(r"[-_ .]*(?:p|page)?\d{1,4}[a-z]?$", re.IGNORECASE)
 _REFERENCE_SIGN = re.compile(r"\s*(?:№|N[oо0º°])")  # not a bare 'N', which is also a London postal district
 _FILING_NUMBER = re.compile(r"(?<=\d{4})\s*/\.?\s*\d+")  # '9th May, 1938/.5698.': a registry number stamped on
 _STAMP_CRUMBS = re.compile(r"^[^\w\s]+\s*(?:[^\W\d_]{1,4}\s+){0,2}(?=[A-ZА-ЯԱ-Ֆ])")  # '| Cal K Washington.'
@@ -55,13 +53,6 @@ class _Line:
     conf: float
     page: int
     first: bool
-
-
-def file_key(image: str) -> str:
-    """The file a page image belongs to: its name without the page counter ('EHRI-DR-19390404-US_02' →
-    'EHRI-DR-19390404-US'); '' for names that are only a counter ('0213')."""
-    path = PurePosixPath(image)
-    return str(path.parent / FILE_COUNTER.sub("", path.stem)) if FILE_COUNTER.sub("", path.stem) else ""
 
 
 def closing_line(text: str, closings: list[str]) -> bool:
@@ -196,11 +187,8 @@ class ShapeReader:
             if m := _starts_with(text, self.subjects):
                 rest = text[m.end():].lstrip()
                 if rest.startswith((":", "։", "-")):  # 'Subject:', 'Re:', 'Тема:'; not 'Regarding the …'
-                    subject, used = self._run_on(ks[n - 1:], text[m.end():].lstrip(" :։-"))
-                    h.subject = subject
-                    for j in used:
-                        h.roles[j] = "subject"
-                    n += len(used) - 1
+                    h.subject, used = self._run_on(ks[n - 1:], text[m.end():].lstrip(" :։-"))
+                    n += _assign(h, used, "subject")
                     add("subject", self.ev.subject, f"subject line '{text[:40]}'")
                     continue
             if self._salutation(text):
@@ -208,11 +196,8 @@ class ShapeReader:
                 h.doc_type = h.doc_type or "letter"
                 break  # the body follows
             if m := _starts_with(text, self.openings, slack=3):
-                addressee, used = self._addressee(ks[n - 1:], text[m.start("w"):])
-                h.addressee = addressee
-                for j in used:
-                    h.roles[j] = "addressee"
-                n += len(used) - 1
+                h.addressee, used = self._addressee(ks[n - 1:], text[m.start("w"):])
+                n += _assign(h, used, "addressee")
                 add("addressee", self.ev.addressee, f"addressee '{text[:40]}'")
                 continue
             if (h.doc_type is None and (tw := type_word(text, [False] * len(text), self.g))
@@ -358,55 +343,11 @@ class ShapeReader:
         return out[:2]
 
 
-@dataclass
-class PageStart:
-    """A document found at a page top by its shape: its header, and why a reviewer should look (if so)."""
-
-    line: int
-    header: ShapeHeader
-    review: list[str]
+__all__ = ["ShapeHeader", "ShapeReader", "closing_line"]
 
 
-def page_starts(reader: ShapeReader, taken_pages: set[int]) -> list[PageStart]:
-    """Documents starting at page tops, by the weight of their evidence; `taken_pages` already have a
-    document found at their top by the collection grammar (title and citation) and are left to it."""
-    ev = reader.ev
-    out: list[PageStart] = []
-    for page in sorted(reader.page_first):
-        if page in taken_pages:
-            continue
-        h = reader.header(page)
-        score, reasons = h.score, list(h.reasons)
-        if page > 0:
-            if (k := reader.closing_at_end(page - 1)) is not None:
-                score += ev.closing_before
-                reasons.append(f"closing '{reader.lines[k].text[:30]}' ends the page before")
-            if new_file(reader.images, page):
-                score += ev.new_file
-                reasons.append(f"new file {file_key(reader.images[page])}")
-            if cont := reader.continues(page):
-                score += ev.continuation + (ev.continuation // 2) * (len(cont) - 1)
-                reasons += [f"against: {c}" for c in cont]
-        h.score = score
-        first = reader.page_first[page]
-        if page == 0:
-            if h.score >= ev.weak and h.reasons:
-                out.append(PageStart(first, h, [] if h.score >= ev.start else
-                                     [f"document start on weak evidence ({'; '.join(reasons)})"]))
-            continue
-        if score >= ev.start:
-            out.append(PageStart(first, h, []))
-        elif score >= ev.weak:
-            out.append(PageStart(first, h, [f"document start on weak evidence ({'; '.join(reasons)})"]))
-    return out
-
-
-def new_file(images: list[str], page: int) -> bool:
-    """Whether `page` opens another file than the page before (by its image name)."""
-    if page == 0:
-        return False
-    before, here = file_key(images[page - 1]), file_key(images[page])
-    return bool(here) and before != here
-
-
-__all__ = ["PageStart", "ShapeHeader", "ShapeReader", "closing_line", "file_key", "new_file", "page_starts"]
+def _assign(header: ShapeHeader, used: list[int], role: str) -> int:
+    """Give the lines a value ran over their role; how many lines past the first it took."""
+    for j in used:
+        header.roles[j] = role
+    return len(used) - 1

@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import Field
 
 from scan2text.errors import BlankPageError
-from scan2text.models import Line, Model
+from scan2text.models import Line, Model, mean_conf
 from scan2text.ocr import tesseract
 from scan2text.ocr.coverage import read_uncovered
 from scan2text.ocr.noise import set_aside_noise
@@ -118,8 +118,7 @@ def _read_in_language(
 
 def mean_word_conf(lines: list[Line]) -> float:
     """Mean confidence of the words of `lines` (0 when there are none)."""
-    words = [w for line in lines for w in line.words]
-    return sum(w.conf for w in words) / len(words) if words else 0.0
+    return mean_conf([w for line in lines for w in line.words])
 
 
 def language_mismatch(image: np.ndarray, lang: str, mean_conf: float, settings: OcrSettings) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from scan2text.errors import OcrError
+from scan2text.models import Word, mean_conf
 from scan2text.ocr import tesseract
 from scan2text.ocr.script import ALL_LANGS
 from scan2text.preprocess.orientation import UpDown
@@ -28,10 +29,6 @@ def _stack(strip: np.ndarray) -> tuple[np.ndarray, int]:
     return np.ascontiguousarray(np.vstack([strip, white, turned])), strip.shape[0] + gap // 2
 
 
-def _mean_conf(words: list[tuple[float, int]]) -> float:
-    return sum(c for c, _ in words) / len(words) if words else 0.0
-
-
 def read_both_ways(strip: np.ndarray, lang: str) -> tuple[float, float, int]:
     """Mean word confidence of `strip` as it is and turned 180°, from one Tesseract run."""
     stacked, split = _stack(strip)
@@ -39,15 +36,15 @@ def read_both_ways(strip: np.ndarray, lang: str) -> tuple[float, float, int]:
         lines = tesseract.recognize(stacked, lang, psm=6)
     except OcrError:
         return 0.0, 0.0, 0
-    upper: list[tuple[float, int]] = []
-    lower: list[tuple[float, int]] = []
+    upper: list[Word] = []
+    lower: list[Word] = []
     for line in lines:
         for word in line.words:
             if not any(ch.isalnum() for ch in word.text):
                 continue
             centre = word.box.y + word.box.h / 2
-            (upper if centre < split else lower).append((word.conf, len(word.text)))
-    return _mean_conf(upper), _mean_conf(lower), min(len(upper), len(lower))
+            (upper if centre < split else lower).append(word)
+    return mean_conf(upper), mean_conf(lower), min(len(upper), len(lower))
 
 
 def decide_up_down(

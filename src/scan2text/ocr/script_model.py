@@ -13,7 +13,7 @@ from functools import cache
 
 import numpy as np
 
-from scan2text.models import Line
+from scan2text.models import Line, mean_conf
 from scan2text.ocr import tesseract
 from scan2text.ocr.script import line_sample
 from scan2text.settings import OcrSettings
@@ -24,9 +24,8 @@ def _installed() -> frozenset[str]:
     return frozenset(tesseract.languages())
 
 
-def _mean_conf(lines: list[Line]) -> float:
-    words = [w.conf for line in lines for w in line.words if any(ch.isalpha() for ch in w.text)]
-    return sum(words) / len(words) if words else 0.0
+def _letters_conf(lines: list[Line]) -> float:
+    return mean_conf([w for line in lines for w in line.words if any(ch.isalpha() for ch in w.text)])
 
 
 def better_script_model(image: np.ndarray, lang: str, settings: OcrSettings) -> tuple[str, str] | None:
@@ -38,8 +37,8 @@ def better_script_model(image: np.ndarray, lang: str, settings: OcrSettings) -> 
     sample = line_sample(image, settings)
     if sample is None:
         return None
-    own = _mean_conf(tesseract.recognize(sample, lang, psm=6))
-    other = _mean_conf(tesseract.recognize(sample, model, psm=6))
+    own = _letters_conf(tesseract.recognize(sample, lang, psm=6))
+    other = _letters_conf(tesseract.recognize(sample, model, psm=6))
     if other < own + settings.script_model_margin:
         return None
     return model, f"read with the {model} script model (a sample of its lines: {other:.0f} against {lang} {own:.0f})"
