@@ -123,7 +123,9 @@ def test_stamp_and_scribble_fragments_are_set_aside_but_typed_lines_stay():
     confident = line("a p.", 90.0)  # short but read with confidence
     kept, aside = set_aside_noise([typed_faded, stamp, scribble, confident], OcrSettings(noise_conf=50.0))
     assert kept == [typed_faded, confident]
-    assert aside == [stamp, scribble]
+    assert [line.text for line in aside] == [stamp.text, scribble.text]
+    # each kept for review with the reason it was taken out of the text
+    assert all(line.reason and "stamp, handwriting or specks" in line.reason for line in aside)
 
 
 @pytest.mark.unit

@@ -20,6 +20,11 @@ import numpy as np
 from scan2text.models import Line, Word
 from scan2text.settings import OcrSettings
 
+NOISE = "unsure, and mostly fragments of words: a stamp, handwriting or specks"
+MARGIN = "unsure fragment in the margin beside a typed line: a note, a stamp or specks"
+# Lines as the main reading found them, set aside or not (re-read lines carry reasons of their own).
+MAIN_READING = (None, NOISE, MARGIN)
+
 # The bars for whole lines and margin fragments are OcrSettings.noise_conf, margin_conf, margin_junk_conf and
 # typed_block_words, with the measurements behind them in their descriptions.
 
@@ -41,7 +46,10 @@ def set_aside_noise(lines: list[Line], settings: OcrSettings) -> tuple[list[Line
     kept: list[Line] = []
     aside: list[Line] = []
     for line in lines:
-        (aside if looks_like_noise(line, max_conf) else kept).append(line)
+        if looks_like_noise(line, max_conf):
+            aside.append(line.model_copy(update={"reason": NOISE}))
+        else:
+            kept.append(line)
     # Whole lines first: a junk line cut short by its margin could pass for a typed one.
     kept, fragments = cut_margin_fragments(kept, settings)
     return kept, aside + fragments
@@ -82,7 +90,7 @@ def cut_margin_fragments(lines: list[Line], settings: OcrSettings) -> tuple[list
             fragment = Line.of_words(part, line.language, f"{line.id}-{side}") if part else None
             if fragment and (fragment.conf < settings.margin_junk_conf
                              or looks_like_noise(fragment, settings.margin_conf)):
-                fragments.append(fragment)
+                fragments.append(fragment.model_copy(update={"reason": MARGIN}))
             else:
                 body = [*part, *body] if side == "left" else [*body, *part]
         kept.append(line if len(body) == len(words) else Line.of_words(body, line.language, line.id))

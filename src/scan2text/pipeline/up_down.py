@@ -18,6 +18,7 @@ import numpy as np
 
 from scan2text.models import Line, OrientationResult, PreprocessReport
 from scan2text.ocr import OcrResult, mean_word_conf, ocr_page
+from scan2text.ocr.noise import MAIN_READING
 from scan2text.ocr.orientation import decide_up_down
 from scan2text.preprocess import geometry
 from scan2text.preprocess.pipeline import DEFERRED, DEFERRED_STEP
@@ -46,7 +47,7 @@ def settle_up_down(
         step = f"orientation: {angle}° confirmed by the main reading (mean confidence {conf:.0f})"
         return cleaned, _settle(report, settled, step), result
     # the main reading's own lines: rows read again for want of coverage are cut to fit, not typical lines
-    lines = [ln for ln in result.lines + result.set_aside if ln.reason is None]
+    lines = [ln for ln in result.lines + result.set_aside if ln.reason in MAIN_READING]
     strip = _strip(cleaned, lines, orientation.settle_strip_width)
     verdict = decide_up_down(strip, result.language, settings=orientation) if strip is not None else None
     if verdict is None or not verdict.flip:

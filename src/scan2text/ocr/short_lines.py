@@ -1,0 +1,175 @@
+"""Short lines read again on their own ink: page numbers and other lines of a few characters.
+
+Tesseract's line recogniser reads a lone "- 2 -" at the head of a typed page as "eS", "ils" or "Bee" at
+confidence 14-33 (five of the ten real English pages here): three glyphs give it no context, and the grain of the
+paper around them weighs as much as the glyphs. The same glyphs cut out on white, the dashes apart, read
+surely. So a short, unsure line of typed height is cut into its pieces of ink: flat bars are dashes, and each
+cluster of glyphs is read alone on white paper (all of a page's clusters in one Tesseract call). The new reading
+replaces the old one only where it is clearly surer; otherwise the line stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from scan2text.models import Box, Line, Word
+from scan2text.ocr import tesseract
+from scan2text.settings import OcrSettings
+
+Key = tuple[int, int, int, int]  # a piece's box as x, y, w, h
+GAP = 40  # white rows between clusters in the stitched image, so Tesseract keeps them apart
+REASON = "short line read again on its own ink"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One run of ink on a short line: a dash, or a cluster of glyphs to read."""
+
+    box: Box
+    dash: bool
+    mask: np.ndarray | None = None  # the cluster's own pixels within `box` (dashes need none)
+
+
+def reread_short_lines(
+    image: np.ndarray, lines: list[Line], set_aside: list[Line], lang: str, settings: OcrSettings
+) -> tuple[list[Line], list[Line], int]:
+    """(lines, set-aside lines, how many were read again): unsure short lines replaced by their piecewise
+    reading where it is surer; a set-aside line that now reads surely joins the text."""
+    if not settings.short_line_width or not lines:
+        return lines, set_aside, 0
+    typical = float(np.median([line.box.h for line in lines]))
+    candidates = [line for line in lines + set_aside if _is_candidate(line, typical, settings)]
+    cut = {line.id: pieces for line in candidates if (pieces := _pieces(image, line, typical))}
+    if not cut:
+        return lines, set_aside, 0
+    readings = _read_clusters(image, [p for pieces in cut.values() for p in pieces if not p.dash], lang, settings)
+    better: dict[str, Line] = {}
+    aside_ids = {line.id for line in set_aside}
+    for line in candidates:
+        if line.id not in cut:
+            continue
+        new = _compose(line, cut[line.id], readings, lang)
+        # Small marks (periods, specks) are not read again, so a kept line's reading that only drops them gains
+        # nothing; a set-aside line that reads the same, but surely, is text after all.
+        if new is not None and new.conf >= settings.short_line_min_conf and new.conf > line.conf + 10 \
+                and (line.id in aside_ids or _letters(new.text) != _letters(line.text)):
+            better[line.id] = new
+    if not better:
+        return lines, set_aside, 0
+    kept = [better.get(line.id, line) for line in lines]
+    joined = [better[line.id] for line in set_aside if line.id in better]
+    aside = [line for line in set_aside if line.id not in better]
+    kept = sorted(kept + joined, key=lambda line: (line.box.y, line.box.x)) if joined else kept
+    return kept, aside, len(better)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _is_candidate(line: Line, typical: float, settings: OcrSettings) -> bool:
+    # Width, not the characters read, says a line is short: junk readings of a page number run to 9 letters.
+    # Tesseract's box of such a line may hold only its dashes (7 px of a 19 px line), so only too tall a box
+    # rules a line out; its pieces are then looked for across a typical line's height.
+    return (line.conf < settings.short_line_conf and line.box.w <= settings.short_line_width * typical
+            and line.box.h <= settings.second_pass_line_height[1] * typical)
+
+
+def _pieces(image: np.ndarray, line: Line, typical: float) -> list[Piece]:
+    """The dashes and glyph clusters of a short line, left to right, in page coordinates; [] where the ink
+    does not look like a few typed characters."""
+    reach = round(typical)
+    centre = line.box.y + line.box.h // 2
+    x0, x1 = max(line.box.x - reach, 0), min(line.box.x2 + reach, image.shape[1])
+    y0, y1 = max(centre - reach, 0), min(centre + reach, image.shape[0])
+    crop = image[y0:y1, x0:x1]
+    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 32:
+        return []
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    parts = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 4]
+    # Only ink that meets the line's own rows belongs to it (not the line above or below).
+    parts = [i for i in parts if stats[i, 1] <= centre - y0 + line.box.h // 2 + 1
+             and stats[i, 1] + stats[i, 3] >= centre - y0 - line.box.h // 2 - 1]
+    if not parts:
+        return []
+    tallest = max(int(stats[i, 3]) for i in parts)
+    if tallest < 0.3 * typical or tallest > 1.5 * typical:
+        return []
+    dashes = [i for i in parts if stats[i, 2] >= 1.5 * stats[i, 3] and stats[i, 3] <= 0.5 * tallest]
+    glyphs = sorted((i for i in parts if i not in dashes and stats[i, 3] >= 0.4 * tallest), key=lambda i: stats[i, 0])
+    clusters: list[list[int]] = []
+    for i in glyphs:
+        if clusters and stats[i, 0] - max(stats[j, 0] + stats[j, 2] for j in clusters[-1]) < 0.5 * tallest:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    if not clusters or len(clusters) > 3:
+        return []
+    pieces = [Piece(_box(stats, [i], x0, y0), dash=True) for i in dashes]
+    for cluster in clusters:
+        box = _box(stats, cluster, x0, y0)
+        local = labels[box.y - y0 : box.y2 - y0, box.x - x0 : box.x2 - x0]
+        pieces.append(Piece(box, dash=False, mask=np.isin(local, cluster)))
+    return sorted(pieces, key=lambda p: p.box.x)
+
+
+def _box(stats: np.ndarray, parts: list[int], dx: int, dy: int) -> Box:
+    return Box.union([Box(x=int(stats[i, 0]) + dx, y=int(stats[i, 1]) + dy, w=int(stats[i, 2]), h=int(stats[i, 3]))
+                      for i in parts])
+
+
+def _read_clusters(image: np.ndarray, clusters: list[Piece], lang: str, settings: OcrSettings) -> dict[Key, Word]:
+    """Each cluster's reading: its own pixels on white, padded by its height, all stacked into one image."""
+    pads = [max(p.box.h, 8) for p in clusters]
+    width = max(p.box.w + 2 * pad for p, pad in zip(clusters, pads, strict=True))
+    height = sum(p.box.h + 2 * pad + GAP for p, pad in zip(clusters, pads, strict=True))
+    canvas = np.full((height, width), 255, dtype=np.uint8)
+    rows: list[tuple[int, int, Piece]] = []
+    y = 0
+    for piece, pad in zip(clusters, pads, strict=True):
+        b = piece.box
+        own = image[b.y : b.y2, b.x : b.x2]
+        canvas[y + pad : y + pad + b.h, pad : pad + b.w] = np.where(piece.mask, own, 255)
+        rows.append((y, y + b.h + 2 * pad, piece))
+        y += b.h + 2 * pad + GAP
+    read: dict[Key, list[Word]] = {}
+    for line in tesseract.recognize(canvas, lang, psm=6, oem=settings.oem):
+        for word in line.words:
+            middle = word.box.y + word.box.h // 2
+            for top, bottom, piece in rows:
+                if top <= middle < bottom:
+                    read.setdefault(_key(piece.box), []).append(word)
+    return {key: Word(text="".join(w.text for w in sorted(words, key=lambda w: w.box.x)), box=Box(x=key[0], y=key[1],
+                      w=key[2], h=key[3]), conf=min(w.conf for w in words)) for key, words in read.items()}
+
+
+def _key(box: Box) -> Key:
+    return box.x, box.y, box.w, box.h
+
+
+def _compose(line: Line, pieces: list[Piece], readings: dict[Key, Word], lang: str) -> Line | None:
+    """The line from its pieces: dashes as '-', clusters as read; pieces closer than half a glyph's height
+    make one word ("-3-"), wider gaps a space ("- 3 -")."""
+    if any(not p.dash and _key(p.box) not in readings for p in pieces):
+        return None
+    tallest = max(p.box.h for p in pieces if not p.dash)
+    words: list[list[tuple[Piece, str, float]]] = []
+    for piece in pieces:
+        text, conf = ("-", None) if piece.dash else (readings[_key(piece.box)].text,
+                                                            readings[_key(piece.box)].conf)
+        item = (piece, text, conf)
+        if words and piece.box.x - words[-1][-1][0].box.x2 < 0.5 * tallest:
+            words[-1].append(item)
+        else:
+            words.append([item])
+    read_confs = [conf for word in words for _, _, conf in word if conf is not None]
+    out = []
+    for word in words:
+        confs = [conf for _, _, conf in word if conf is not None]
+        out.append(Word(text="".join(text for _, text, _ in word), box=Box.union([p.box for p, _, _ in word]),
+                        conf=round(min(confs) if confs else min(read_confs), 2)))
+    return Line.of_words(out, lang, line.id).model_copy(update={"reason": REASON})
