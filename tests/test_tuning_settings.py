@@ -22,7 +22,10 @@ TUNED = {
     "preprocess": ["layout_sure", "flip_margin", "hint_weak", "defer_lean", "strip_size", "min_scale", "max_scale",
                    "small_type_px", "channel_gain", "analysis_side"],
     "extract": ["header_threshold", "header_window", "max_title_length", "junk_conf", "citation_reach",
-                "max_date_line", "handwriting_conf", "flag_below", "garbled_fields", "max_signature_lines"],
+                "max_date_line", "handwriting_conf", "flag_below", "garbled_fields", "max_signature_lines",
+                "max_damaged_date_line", "noted_conf", "repaired_conf", "fuzzy_conf", "damaged_date_conf",
+                "archive_restore_name", "archive_restore_abbreviation", "archive_near", "short_abbreviation",
+                "damaged_source_keyword", "rough_fields"],
     "ocr": ["second_pass_min_conf", "second_pass_line_height", "script_model_margin", "script_sure_letters",
             "script_sure_words", "margin_conf", "typed_block_words", "cover_conf", "row_gap", "reread_max_rows"],
 }
