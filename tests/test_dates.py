@@ -15,7 +15,8 @@ from scan2text.settings import ExtractSettings
 
 pytestmark = pytest.mark.unit
 
-FLAG_BELOW = ExtractSettings().flag_below  # the default: what a run flags
+DEFAULTS = ExtractSettings()
+FLAG_BELOW = DEFAULTS.flag_below  # the default: what a run flags
 
 CLEAN_CASES = [
     # text, iso, date_text
@@ -196,16 +197,16 @@ GRAMMAR = default_grammar()
 @pytest.mark.parametrize(("line", "known_sign"), [("յ, 2800 — 1920 թ. մայիսի 6", True),
                                                   ("յք 2800 — 1920 թ. մայիսի 6", False)])
 def test_number_sign_as_the_armenian_model_read_it(line: str, known_sign: bool) -> None:
-    got = date_line(line, GRAMMAR)  # '№ 2800 —'
+    got = date_line(line, GRAMMAR, DEFAULTS)  # '№ 2800 —'
     assert got is not None and (got.number, got.date.iso, got.place) == ("2800", "1920-05-06", None)
     assert (got.number_conf >= FLAG_BELOW) is known_sign  # 'յք' is no sign the grammar knows
 
 
 def test_speck_after_a_date_line_is_tolerated() -> None:
-    got = date_line("Երնան, 1920 թ. մայիսի 4 |", GRAMMAR)
+    got = date_line("Երնան, 1920 թ. մայիսի 4 |", GRAMMAR, DEFAULTS)
     assert got is not None and (got.date.iso, got.place) == ("1920-05-04", "Երևան")
     assert got.date.confidence >= FLAG_BELOW  # '4|' would be no day: the speck hides no digit
-    ambiguous = date_line("Yerevan, 1920 թ. մայիսի 1 |", GRAMMAR)
+    ambiguous = date_line("Yerevan, 1920 թ. մայիսի 1 |", GRAMMAR, DEFAULTS)
     assert ambiguous is not None and ambiguous.date.confidence < FLAG_BELOW  # but '1|' may have been 11
 
 
@@ -215,8 +216,8 @@ def test_speck_after_a_date_line_is_tolerated() -> None:
     ("No. 2800 — Mav .6, 1920", "1920", None),
 ])
 def test_date_line_damaged_past_reading_is_kept_with_a_low_confidence(text: str, iso: str, place: str | None) -> None:
-    assert date_line(text, GRAMMAR) is None
-    got = damaged_date_line(text, GRAMMAR)
+    assert date_line(text, GRAMMAR, DEFAULTS) is None
+    got = damaged_date_line(text, GRAMMAR, DEFAULTS)
     assert got is not None and (got.date.iso, got.place) == (iso, place)
     assert got.date.confidence < FLAG_BELOW
 
@@ -229,4 +230,4 @@ def test_date_line_damaged_past_reading_is_kept_with_a_low_confidence(text: str,
     "Armenia, 1920.",
 ])
 def test_body_lines_are_not_damaged_date_lines(text: str) -> None:
-    assert damaged_date_line(text, GRAMMAR) is None
+    assert damaged_date_line(text, GRAMMAR, DEFAULTS) is None

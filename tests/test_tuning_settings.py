@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -22,7 +23,10 @@ TUNED = {
     "preprocess": ["layout_sure", "flip_margin", "hint_weak", "defer_lean", "strip_size", "min_scale", "max_scale",
                    "small_type_px", "channel_gain", "analysis_side"],
     "extract": ["header_threshold", "header_window", "max_title_length", "junk_conf", "citation_reach",
-                "max_date_line", "handwriting_conf", "flag_below", "garbled_fields", "max_signature_lines"],
+                "max_date_line", "handwriting_conf", "flag_below", "garbled_fields", "max_signature_lines",
+                "max_damaged_date_line", "noted_conf", "repaired_conf", "fuzzy_conf", "damaged_date_conf",
+                "archive_restore_name", "archive_restore_abbreviation", "archive_near", "short_abbreviation",
+                "damaged_source_keyword", "rough_fields"],
     "ocr": ["second_pass_min_conf", "second_pass_line_height", "script_model_margin", "script_sure_letters",
             "script_sure_words", "margin_conf", "typed_block_words", "cover_conf", "row_gap", "reread_max_rows"],
 }
@@ -112,3 +116,28 @@ def test_the_header_threshold_decides_whether_a_title_starts_a_document():
 def test_build_records_defaults_to_the_default_extract_settings():
     pages = [_page(_DAMAGED_LETTER)]
     assert build_records(pages) == build_records(pages, settings=Settings().extract)
+
+
+def _eval_table(out: Path, truth: Path, *flags: str) -> dict[str, dict[str, str]]:
+    result = CliRunner().invoke(cli, ["eval", str(out), "--from-truth-text", "--truth", str(truth), *flags])
+    assert result.exit_code == 0, result.output
+    head, _rule, *rows = [line.split() for line in result.stdout.splitlines()[:6]]
+    return {row[0]: dict(zip(head, row, strict=True)) for row in rows}
+
+
+def test_eval_on_the_truth_text_scores_an_archives_tuned_settings_and_grammar(tmp_path, samples_dir):
+    truth = samples_dir / "truth.json"
+    default = _eval_table(tmp_path, truth)
+    assert default["all"]["pred"] == default["all"]["docs"]
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[extract]\nheader_threshold = 50\n", encoding="utf-8")  # no title scores that much
+    assert int(_eval_table(tmp_path, truth, "--config", str(strict))["all"]["pred"]) < int(default["all"]["pred"])
+    grammar = tmp_path / "archive.toml"
+    grammar.write_text('[languages.eng]\ndoc_types = { order = "military order" }\n', encoding="utf-8")
+    renamed = _eval_table(tmp_path, truth, "--grammar", str(grammar))  # the truth calls the English order 'order'
+    assert renamed["eng"]["doc_type"] != default["eng"]["doc_type"] and renamed["rus"] == default["rus"]
+
+
+def test_eval_refuses_settings_for_records_a_run_built(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path), "--config", str(tmp_path / "x.toml")])
+    assert result.exit_code == 2 and "--from-truth-text" in result.output

@@ -161,17 +161,30 @@ def evaluate_cmd(
     from_truth_text: Annotated[
         bool, typer.Option(help="Score segmentation + extraction on the ground-truth text instead (OCR left out)")
     ] = False,
+    config: Annotated[Path | None, typer.Option(
+        help="With --from-truth-text: a settings file (TOML or JSON) as for `run --config`; its extract values "
+             "build the records")] = None,
+    grammar: Annotated[Path | None, typer.Option(
+        help="With --from-truth-text: a grammar TOML merged over the default, as for `run --grammar`")] = None,
 ) -> None:
     """Score document boundaries (P/R/F1) and each record field against a truth file, per language."""
     require_tools()
     from scan2text.extract import build_records
+    from scan2text.grammar import load_grammar
     from scan2text.models import Record
     from scan2text_tools.evaluate import evaluate, format_table, ground_truth_pages
 
+    if (config or grammar) and not from_truth_text:
+        usage_error("--config and --grammar go with --from-truth-text: a run's records were built with its own")
+    try:
+        settings = load_settings(config, None, None, grammar=grammar)
+    except Scan2TextError as exc:
+        usage_error(str(exc))
     try:
         expected = json.loads(truth.read_text(encoding="utf-8"))
         if from_truth_text:
-            records = build_records(ground_truth_pages(truth.parent, expected))
+            pages = ground_truth_pages(truth.parent, expected)
+            records = build_records(pages, load_grammar(settings.grammar), settings.extract)
         else:
             lines = RunFolder(out_dir).records_path.read_text(encoding="utf-8").splitlines()
             records = [Record.model_validate_json(line) for line in lines if line.strip()]

@@ -7,12 +7,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 from scan2text.extract import build_records
+from scan2text.grammar import Grammar, GrammarError, default_grammar, grammar_from_text, load_grammar
 from scan2text.ingest import file_folder
 from scan2text.models import Record
 from scan2text.settings import ExtractSettings
-from scan2text.store import Store, StoreError
+from scan2text.store import RunInfo, Store, StoreError
 from scan2text.store.files import write_records
 from scan2text.store.run_folder import RunFolder
 
@@ -28,12 +30,12 @@ def refresh_records(folder: RunFolder, store: Store, page_ids: Iterable[str] = (
         if wanted:
             records = store.extracted_records()
             index = store.page_index()  # (image, frame) order: the batch's order within one file folder
-            settings = run_extract_settings(store)
+            settings, grammar = run_extract_settings(store), run_grammar(store)
             folders = sorted({file_folder(image) for page_id, image, _ in index if page_id in wanted})
             for name in folders:
                 members = [page_id for page_id, image, _ in index if file_folder(image) == name]
                 try:
-                    span, rebuilt = _rebuild(store, records, members, wanted, settings)
+                    span, rebuilt = _rebuild(store, records, members, wanted, grammar, settings)
                 except Exception:  # a reviewer's text must never make the save itself fail
                     log.exception("documents of %s not rebuilt from the corrected text; kept as they were", name)
                     continue
@@ -59,18 +61,51 @@ def run_extract_settings(store: Store) -> ExtractSettings:
         return ExtractSettings()
 
 
+def run_grammar(store: Store) -> Grammar:
+    """The grammar of the store's latest run, so a correction rebuilds documents with the grammar that found them:
+    the text of its grammar file kept with the run; for a run from before the text was kept, its grammar file if
+    it is still there; else (no run, the default grammar, or a file gone) the default grammar."""
+    runs = store.runs()
+    if not runs:
+        return default_grammar()
+    run = runs[-1]
+    path = run.settings.get("grammar")
+    try:
+        if run.grammar is not None:
+            return grammar_from_text(run.grammar, path or f"run {run.id}'s grammar")
+        if path and not Path(path).is_file():
+            _warn_once(store, run, f"run {run.id}: its grammar file {path} no longer exists")
+        elif path:
+            return load_grammar(path)
+    except GrammarError as exc:
+        _warn_once(store, run, f"run {run.id}: its grammar cannot be used ({exc})")
+    return default_grammar()
+
+
+_warned: set[tuple[str, int, str]] = set()
+
+
+def _warn_once(store: Store, run: RunInfo, message: str) -> None:
+    """A warning per store, run and cause, not one per saved correction."""
+    key = (str(store.path), run.id, message)
+    if key not in _warned:
+        _warned.add(key)
+        log.warning("%s: documents rebuilt with the default grammar", message)
+
+
 def _rebuild(
-    store: Store, records: list[Record], members: list[str], changed: set[str], settings: ExtractSettings,
+    store: Store, records: list[Record], members: list[str], changed: set[str], grammar: Grammar,
+    settings: ExtractSettings,
 ) -> tuple[list[str], list[Record]]:
     """(pages, their documents) re-read: a window around the change when the documents at its edges come
     out as they were (the segmenter reads a few lines back, so they show it is in step with a whole
     run), else the whole file folder, as a run does."""
     span, edges = window(records, members, changed)
     if len(span) < len(members):
-        rebuilt = build_records(store.current_pages(with_words=False, page_ids=span), settings=settings)
+        rebuilt = build_records(store.current_pages(with_words=False, page_ids=span), grammar, settings)
         if rebuilt and all(_same(edge, got) for edge, got in zip(edges, (rebuilt[0], rebuilt[-1]), strict=True)):
             return span, rebuilt
-    return members, build_records(store.current_pages(with_words=False, page_ids=members), settings=settings)
+    return members, build_records(store.current_pages(with_words=False, page_ids=members), grammar, settings)
 
 
 def _same(edge: Record | None, got: Record) -> bool:
@@ -116,4 +151,4 @@ def _replace_block(records: list[Record], pages: set[str], rebuilt: list[Record]
     return kept[:at] + rebuilt + kept[at:]
 
 
-__all__ = ["refresh_records", "window"]
+__all__ = ["refresh_records", "run_extract_settings", "run_grammar", "window"]

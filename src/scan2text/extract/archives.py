@@ -7,13 +7,10 @@ import re
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from scan2text.extract.tolerant import CLEAN, COLONS, FUZZY, REPAIRED, match_keyword, norm_key
+from scan2text.extract.tolerant import CLEAN, COLONS, match_keyword, norm_key
 from scan2text.grammar import Grammar
+from scan2text.settings import ExtractSettings
 
-RESTORE_ARCHIVE = 80.0  # this similar to a known abbreviation, a damaged one is read as it (and flagged)
-NEAR_ARCHIVE = 75.0  # this similar to a known archive, a name is taken for damaged and flagged
-SHORT_ABBREVIATION = 6  # letters up to which an abbreviation one edit from a known one is taken for it
-RESTORE_NAME = 85.0  # this similar to a known full name, the grammar's spelling is used (flagged)
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*(?P<open>[(“”\"«\[{])(?P<abbr>[^()“”\"«»]+)\)$")
 
 
@@ -41,9 +38,11 @@ def _archives(g: Grammar) -> _Archives:
     return _CACHE[id(g)][1]
 
 
-def read_archive(printed: str, grammar: Grammar) -> tuple[str | None, str | None, float]:
-    """(archive as printed, its abbreviation, confidence); an OCR-damaged known name is restored, flagged."""
+def read_archive(printed: str, grammar: Grammar, settings: ExtractSettings) -> tuple[str | None, str | None, float]:
+    """(archive as printed, its abbreviation, confidence); an OCR-damaged known name is restored, flagged.
+    How alike a damaged name must be to a known one are the run's settings (`archive_restore_name` …)."""
     lex = _archives(grammar)
+    fuzzy = settings.fuzzy_conf
     printed = printed.strip(f" ,.;{COLONS}")
     if not printed:
         return None, None, CLEAN
@@ -51,32 +50,32 @@ def read_archive(printed: str, grammar: Grammar) -> tuple[str | None, str | None
     name, abbr = (m.group("name"), m.group("abbr").strip()) if m else (printed, None)
     known = lex.by_key.get(norm_key(name))
     if m and m.group("open") != "(" and known:
-        return f"{name} ({abbr})", abbr, REPAIRED  # 'Archive “RGVA)': the bracket OCR misread
+        return f"{name} ({abbr})", abbr, settings.repaired_conf  # 'Archive “RGVA)': the bracket OCR misread
     if known and abbr and norm_key(abbr) not in lex.abbreviations_of.get(norm_key(name), {}):
         # A known name with an abbreviation it does not have: 'Russian State Military Archive (i:GVA)'
         hit = match_keyword(abbr, list(lex.abbreviations_of.get(norm_key(name), {}).values()), min_fuzzy_len=3,
-                            cutoff=60)
+                            cutoff=60, settings=settings)
         if hit:
-            return f"{name} ({hit[0]})", hit[0], FUZZY
-        return printed, abbr, FUZZY
+            return f"{name} ({hit[0]})", hit[0], fuzzy
+        return printed, abbr, fuzzy
     if known:
         return printed, abbr or known[1], CLEAN
-    best = process.extractOne(name, lex.names, scorer=fuzz.ratio, score_cutoff=RESTORE_NAME)
+    best = process.extractOne(name, lex.names, scorer=fuzz.ratio, score_cutoff=settings.archive_restore_name)
     if best:
         canonical = best[0]
-        return (f"{canonical} ({abbr})" if abbr else canonical), abbr, FUZZY
+        return (f"{canonical} ({abbr})" if abbr else canonical), abbr, fuzzy
     if re.search(r"\d|(?<!\w)\w{1,2}\.", printed):
-        return printed, abbr, FUZZY  # a field keyword we could not read ran into the name
+        return printed, abbr, fuzzy  # a field keyword we could not read ran into the name
     key = norm_key(name)
-    if not abbr and len(key) <= SHORT_ABBREVIATION:
+    if not abbr and len(key) <= settings.short_abbreviation:
         # 'ՀԱՍ' for 'ՀԱԱ': on three letters one wrong is a low ratio, but one edit is still one edit
         close = [k for k in lex.abbreviation_keys if len(k) >= 3 and Levenshtein.distance(k, key) <= 1]
         if len(close) == 1:
-            return lex.by_key[close[0]][0], lex.by_key[close[0]][0], FUZZY
-    if near := process.extractOne(key, list(lex.by_key), scorer=fuzz.ratio, score_cutoff=NEAR_ARCHIVE):
+            return lex.by_key[close[0]][0], lex.by_key[close[0]][0], fuzzy
+    if near := process.extractOne(key, list(lex.by_key), scorer=fuzz.ratio, score_cutoff=settings.archive_near):
         known_abbr = lex.by_key[near[0]][1]
-        if known_abbr and not abbr and near[1] >= RESTORE_ARCHIVE:
-            return known_abbr, known_abbr, FUZZY  # 'ЦГИА кА': one letter from a known abbreviation
-        return printed, abbr, FUZZY  # 'ЦГИ РА': near a known archive, maybe damaged
+        if known_abbr and not abbr and near[1] >= settings.archive_restore_abbreviation:
+            return known_abbr, known_abbr, fuzzy  # 'ЦГИА кА': one letter from a known abbreviation
+        return printed, abbr, fuzzy  # 'ЦГИ РА': near a known archive, maybe damaged
     # Not in the grammar: keep it as printed, but a reviewer may want to add it there.
-    return printed, abbr, 0.9
+    return printed, abbr, settings.noted_conf

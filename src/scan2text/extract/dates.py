@@ -15,8 +15,9 @@ from functools import lru_cache
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from scan2text.extract.tolerant import CLEAN, DASH_RE, FUZZY, REPAIRED, clean_text, damaged, to_int
+from scan2text.extract.tolerant import CLEAN, DASH_RE, clean_text, damaged, to_int
 from scan2text.grammar import Grammar, default_grammar
+from scan2text.settings import ExtractSettings
 
 
 class ParsedDate(BaseModel):
@@ -62,8 +63,8 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(name, re.compile(rx)) for name, rx in _PATTERNS]
 _SPECK_GAP = re.compile(r"(?<=[^\W\d_])[`'’‘\"](?=\d)")
-SPECKED = 0.9  # a speck standing for a space changes no digit: noted, not flagged
 _NUMERIC_GROUPS = ("d1", "d2", "y")
+_DEFAULTS = ExtractSettings()
 
 
 def julian_offset(year: int) -> int:
@@ -72,7 +73,7 @@ def julian_offset(year: int) -> int:
 
 
 @lru_cache(maxsize=2048)
-def _month(token: str, grammar_id: int) -> tuple[int, float] | None:
+def _month(token: str, grammar_id: int, settings: ExtractSettings) -> tuple[int, float] | None:
     grammar = _GRAMMARS[grammar_id]
     word = token.rstrip(".").lower()
     months = grammar.month_words
@@ -81,11 +82,11 @@ def _month(token: str, grammar_id: int) -> tuple[int, float] | None:
     for script in ("Latn", "Cyrl", "Armn"):
         # 'Мау' put into Cyrillic because the line's only unambiguous letter was a 'З' standing for 3
         if (repaired := clean_text(token.rstrip("."), script)[0].lower()) in months:
-            return months[repaired], REPAIRED
+            return months[repaired], settings.repaired_conf
     if len(word) < 4:
         return None
     best = process.extractOne(word, [k for k in months if len(k) >= 4], scorer=fuzz.ratio, score_cutoff=80)
-    return (months[best[0]], FUZZY) if best else None
+    return (months[best[0]], settings.fuzzy_conf) if best else None
 
 
 _GRAMMARS: dict[int, Grammar] = {}
@@ -95,7 +96,7 @@ def month_number(token: str, grammar: Grammar | None = None) -> int | None:
     """The month a word names, read through OCR damage, or None."""
     grammar = grammar or default_grammar()
     _lexicon(grammar)
-    got = _month(token, id(grammar))
+    got = _month(token, id(grammar), _DEFAULTS)  # the month only: no confidence is read off it
     return got[0] if got else None
 
 
@@ -134,28 +135,30 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def read_day(raw: str) -> tuple[int | None, float]:
+def read_day(raw: str, settings: ExtractSettings) -> tuple[int | None, float]:
     """A day of the month through OCR swaps ('l1', 'З') and one inserted stray character ('1i1', '1|1')."""
     if len(raw) <= 2:
         value, fixed = to_int(raw)
-        return value, REPAIRED if fixed else CLEAN
+        return value, settings.repaired_conf if fixed else CLEAN
     digits = [ch for ch in raw if ch.isdigit()]
     if len(raw) == 3 and len(digits) == 2:
-        return int("".join(digits)), FUZZY  # which character is the stray one is a guess: flag it
+        return int("".join(digits)), settings.fuzzy_conf  # which character is the stray one is a guess: flag it
     return None, CLEAN
 
 
-def _read(name: str, m: re.Match[str], mask: list[bool], gid: int) -> tuple[list[dt.date], float] | None:
+def _read(name: str, m: re.Match[str], mask: list[bool], gid: int,
+          settings: ExtractSettings) -> tuple[list[dt.date], float] | None:
     conf = CLEAN
+    repaired = settings.repaired_conf
     nums: dict[str, int] = {}
     for g in ("d1", "d2", "y"):
         if m.groupdict().get(g) is None:
             continue
         if g == "y":
             value, fixed = to_int(m.group(g))
-            got = REPAIRED if fixed else CLEAN
+            got = repaired if fixed else CLEAN
         else:
-            value, got = read_day(m.group(g))
+            value, got = read_day(m.group(g), settings)
         if value is None:
             return None
         nums[g] = value
@@ -169,22 +172,22 @@ def _read(name: str, m: re.Match[str], mask: list[bool], gid: int) -> tuple[list
             plain = raw.replace("І", "I").replace("Х", "X").replace("l", "I")
             if plain not in _ROMAN_VALUES:
                 return None
-            months[g], conf = _ROMAN_VALUES[plain], min(conf, REPAIRED if plain != raw else CLEAN)
+            months[g], conf = _ROMAN_VALUES[plain], min(conf, repaired if plain != raw else CLEAN)
             continue
         if name == "numeric":
             value, fixed = to_int(raw)
             if value is None:
                 return None
-            months[g], conf = value, min(conf, REPAIRED if fixed else CLEAN)
+            months[g], conf = value, min(conf, repaired if fixed else CLEAN)
             continue
-        got = _month(raw, gid)
+        got = _month(raw, gid, settings)
         if got is None:
             return None
         months[g], conf = got[0], min(conf, got[1])
     if damaged(mask, m.start(), m.end()):
-        conf = min(conf, REPAIRED)
+        conf = min(conf, repaired)
     if name == "mdy" and not m.group("comma"):
-        conf = min(conf, 0.9)  # "May 3 1920": a lost comma, unambiguous
+        conf = min(conf, settings.noted_conf)  # "May 3 1920": a lost comma, unambiguous
     y = nums["y"]
     if not 1700 <= y <= 2100:
         return None
@@ -206,9 +209,12 @@ def _read(name: str, m: re.Match[str], mask: list[bool], gid: int) -> tuple[list
     return dates, conf
 
 
-def find_dates(text: str, lang: str | None = None, grammar: Grammar | None = None) -> list[ParsedDate]:
-    """Every date in `text`, left to right, non-overlapping (the longest reading wins at a position)."""
+def find_dates(text: str, lang: str | None = None, grammar: Grammar | None = None,
+               settings: ExtractSettings | None = None) -> list[ParsedDate]:
+    """Every date in `text`, left to right, non-overlapping (the longest reading wins at a position), read with
+    the run's confidence levels (`settings`, default ExtractSettings())."""
     grammar = grammar or default_grammar()
+    settings = settings or _DEFAULTS
     lex = _lexicon(grammar)
     clean, mask = clean_text(text)
     # 'мая`1920': a speck where a space was, between a word and a number (same length, so spans hold)
@@ -217,9 +223,9 @@ def find_dates(text: str, lang: str | None = None, grammar: Grammar | None = Non
     found: list[tuple[int, int, str, re.Match[str], list[dt.date], float]] = []
     for name, rx in _COMPILED:
         for m in rx.finditer(clean):
-            got = _read(name, m, mask, id(grammar))
+            got = _read(name, m, mask, id(grammar), settings)
             if got and any(m.start() <= k < m.end() for k in specked):
-                got = got[0], min(got[1], SPECKED)
+                got = got[0], min(got[1], settings.noted_conf)  # a speck for a space changes no digit
             if got:
                 found.append((m.start(), -m.end(), name, m, *got))
     found.sort(key=lambda f: (f[0], f[1]))
@@ -228,13 +234,13 @@ def find_dates(text: str, lang: str | None = None, grammar: Grammar | None = Non
     for start, neg_end, name, m, dates, conf in found:
         if start < last_end:
             continue
-        out.append(_finish(clean, start, -neg_end, name, m, dates, conf, lex))
+        out.append(_finish(clean, start, -neg_end, name, m, dates, conf, lex, settings))
         last_end = out[-1].end
     return out
 
 
 def _finish(clean: str, start: int, end: int, name: str, m: re.Match[str], dates: list[dt.date],
-            conf: float, lex: _Lexicon) -> ParsedDate:
+            conf: float, lex: _Lexicon, settings: ExtractSettings) -> ParsedDate:
     old_style = False
     tail = lex.year_suffix.match(clean[end:]) if name != "ymd" else None
     if tail:
@@ -261,7 +267,7 @@ def _finish(clean: str, start: int, end: int, name: str, m: re.Match[str], dates
             continue
         if m.groupdict().get(g) is None:
             continue
-        value = to_int(m.group(g))[0] if g in ("y", "m1") else read_day(m.group(g))[0]
+        value = to_int(m.group(g))[0] if g in ("y", "m1") else read_day(m.group(g), settings)[0]
         width = min(len(m.group(g)), 2) if g != "y" else 4
         pieces.append((m.start(g), m.end(g), str(value).zfill(width)))
     out = ""
@@ -275,11 +281,12 @@ def _finish(clean: str, start: int, end: int, name: str, m: re.Match[str], dates
                       old_style=old_style or name.endswith("_os_ns"), qualifier=qualifier)
 
 
-def parse_date(text: str, lang: str | None = None, grammar: Grammar | None = None) -> ParsedDate | None:
+def parse_date(text: str, lang: str | None = None, grammar: Grammar | None = None,
+               settings: ExtractSettings | None = None) -> ParsedDate | None:
     """The first date in `text`, or None.
 
     `lang` ('eng', 'rus', 'hye') is a hint only: month names, qualifiers and style notes of every
     language in the grammar are recognised, since headers mix them ("No. 2800 — 1920 թ. մայիսի 6").
     """
-    dates = find_dates(text, lang, grammar)
+    dates = find_dates(text, lang, grammar, settings)
     return dates[0] if dates else None

@@ -18,8 +18,6 @@ from scan2text.extract.headers import (
 from scan2text.extract.segment import Segment, StreamLine
 from scan2text.extract.tolerant import (
     CLEAN,
-    FUZZY,
-    REPAIRED,
     damaged,
     join_lines,
     script_of,
@@ -114,7 +112,7 @@ def build_record(seg: Segment, pages: list[Page], grammar: Grammar, settings: Ex
     )
     conf: dict[str, float] = {}
     if seg.header:
-        _header(seg, record, by_role, conf, lg.addressee_prefixes if lg else [])
+        _header(seg, record, by_role, conf, lg.addressee_prefixes if lg else [], settings)
     elif seg.shape is not None:
         _shape_header(seg, record, conf)
     _citation(seg, record, by_role, conf, grammar, settings, lg.script if lg else "")
@@ -152,7 +150,7 @@ def _shape_header(seg: Segment, record: Record, conf: dict[str, float]) -> None:
 
 
 def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], conf: dict[str, float],
-            addressee_prefixes: list[str]) -> None:
+            addressee_prefixes: list[str], settings: ExtractSettings) -> None:
     title_lines = by_role.get(TITLE, [])
     record.doc_type = seg.doc_type
     conf["doc_type"] = seg.doc_type_conf * ocr_factor(title_lines[:1]) if seg.doc_type else 0.0
@@ -182,7 +180,7 @@ def _header(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]], 
     if dl.place and date_lines:
         sl = date_lines[0]
         at = sl.clean.find(dl.place)
-        repaired = REPAIRED if at >= 0 and damaged(sl.mask, at, at + len(dl.place)) else CLEAN
+        repaired = settings.repaired_conf if at >= 0 and damaged(sl.mask, at, at + len(dl.place)) else CLEAN
         conf["place"] = min(repaired, dl.place_conf) * factor
     if dl.number:
         conf["number"] = dl.number_conf * factor
@@ -197,7 +195,7 @@ def _citation(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]]
         return
     texts = [sl.line.text for sl in cite_lines]
     texts[0] = texts[0][seg.citation_offset:]
-    sources, pubs = parse_citation_detailed(join_lines(texts), grammar)
+    sources, pubs = parse_citation_detailed(join_lines(texts), grammar, settings)
     record.cited_source = [s.source for s in sources]
     record.published_in = pubs
     factor = ocr_factor(cite_lines)
@@ -210,7 +208,7 @@ def _citation(seg: Segment, record: Record, by_role: dict[str, list[StreamLine]]
             conf[name] = min(values) * factor
     conf.setdefault("archive", CLEAN * factor)
     for name in _disagreeing_with_pages(record):
-        conf[name] = min(conf.get(name, CLEAN), FUZZY)
+        conf[name] = min(conf.get(name, CLEAN), settings.fuzzy_conf)
     for name in REQUIRED_CITED:
         if any(getattr(s.source, name) is None for s in sources):
             conf[name] = 0.0  # every archival reference has these: OCR lost or garbled it

@@ -12,8 +12,6 @@ from scan2text.extract.dates import ParsedDate, find_dates, month_number
 from scan2text.extract.tolerant import (
     CLEAN,
     DASH_RE,
-    FUZZY,
-    REPAIRED,
     SPECKS,
     damaged,
     fix_number,
@@ -23,6 +21,7 @@ from scan2text.extract.tolerant import (
     to_int,
 )
 from scan2text.grammar import Grammar, LanguageGrammar
+from scan2text.settings import ExtractSettings
 
 # Roles a line can play in a document.
 NUMBER, TITLE, ADDRESSEE, SUBJECT, DATE, BODY, CITATION, JUNK = (
@@ -54,19 +53,20 @@ class DateLine:
 
 
 
-def type_word(clean: str, mask: list[bool], grammar: Grammar) -> tuple[str, float] | None:
+def type_word(clean: str, mask: list[bool], grammar: Grammar, settings: ExtractSettings) -> tuple[str, float] | None:
     """The document type named by the line's first word, and how sure the match is."""
     m = re.search(r"[^\W\d_]+", clean)
     if not m or clean[: m.start()].strip(" \"'«„“*•–—-🧭✉️📡🤝🕊🪖📣"):
         return None
-    hit = match_keyword(m.group(), grammar.doc_types, min_fuzzy_len=6, cutoff=80)
+    hit = match_keyword(m.group(), grammar.doc_types, min_fuzzy_len=6, cutoff=80, settings=settings)
     if hit is None and len(m.group()) == 5:
-        hit = match_keyword(m.group(), grammar.doc_types, min_fuzzy_len=5, cutoff=88)  # 'Письм': a lost letter
+        # 'Письм': a lost letter
+        hit = match_keyword(m.group(), grammar.doc_types, min_fuzzy_len=5, cutoff=88, settings=settings)
     if hit is None:
         return None
     conf = hit[1]
     if hit[1] == CLEAN and damaged(mask, m.start(), m.end()):
-        conf = 0.7
+        conf = settings.repaired_conf
     return grammar.doc_types[hit[0].lower()], conf
 
 
@@ -93,14 +93,14 @@ def title_shaped(text: str) -> bool:
 _DIGIT_SPECKS = "|!"
 
 
-def _specks(junk: str) -> float | None:
+def _specks(junk: str, settings: ExtractSettings) -> float | None:
     """How far to trust a line with this stray text at an end: None if it is more than specks."""
     junk = junk.strip(" .,;։")
     if not junk:
         return CLEAN
     if junk.strip(SPECKS + " .,"):
         return None
-    return REPAIRED if any(ch in _DIGIT_SPECKS for ch in junk) else 0.9
+    return settings.repaired_conf if any(ch in _DIGIT_SPECKS for ch in junk) else settings.noted_conf
 
 
 # '№ 2800 —' whose sign the Armenian model read as one or two letters of its own ('յք 2800 —'): a number
@@ -108,58 +108,58 @@ def _specks(junk: str) -> float | None:
 _UNREAD_SIGN = re.compile(rf"^\s*[^\W\d_]{{1,2}}[.,]?\s*(?P<n>\d+[\w/-]*)\s*(?:{DASH_RE})+\s*")
 
 
-def split_prefix(prefix: str, grammar: Grammar) -> tuple[str | None, float, str, float] | None:
+def split_prefix(prefix: str, grammar: Grammar,
+                 settings: ExtractSettings) -> tuple[str | None, float, str, float] | None:
     """(outgoing number, its confidence, place as printed, confidence) of what precedes a date; None if it
     is not that."""
     number, number_conf = None, CLEAN
     if m := number_patterns(grammar)[1].search(prefix) or _UNREAD_SIGN.match(prefix):
-        number, number_conf = m.group("n"), CLEAN if m.re is not _UNREAD_SIGN else FUZZY
+        number, number_conf = m.group("n"), CLEAN if m.re is not _UNREAD_SIGN else settings.fuzzy_conf
         prefix = prefix[: m.start()] + prefix[m.end():]
     place = prefix.strip(" ,.;—–-")
     conf = CLEAN
     if place and place[0] in SPECKS:
-        got = _specks(place[0])
+        got = _specks(place[0], settings)
         place, conf = place[1:].strip(" ,.;—–-"), got if got is not None else CLEAN
     words_not_place = len(place.split()) > 4 or any(ch.isdigit() for ch in place) or not place[:1].isupper()
-    known = len(place.split()) == 1 and place_of(place, grammar)[0] in grammar.places.names
+    known = len(place.split()) == 1 and place_of(place, grammar, settings)[0] in grammar.places.names
     if place and words_not_place and not known:
         return None  # words, not a place; but 'преван' is Ереван with its capital lost
     return number, number_conf, place, conf
 
 
-def date_line(text: str, grammar: Grammar) -> DateLine | None:
+def date_line(text: str, grammar: Grammar, settings: ExtractSettings) -> DateLine | None:
     """A place/date line: '[Place,] [No. N —] <date>' and nothing else but specks OCR made of dirt."""
-    dates = find_dates(text, grammar=grammar)
+    dates = find_dates(text, grammar=grammar, settings=settings)
     if not dates:
         return None
     d = dates[0]
-    tail = _specks(text[d.end:])
-    split = split_prefix(text[: d.start], grammar)
+    tail = _specks(text[d.end:], settings)
+    split = split_prefix(text[: d.start], grammar, settings)
     if tail is None or split is None:
         return None
     number, number_conf, place, conf = split
     day = re.search(r"(?<!\d)(\d{1,2})$", text[: d.end].rstrip(" .,;։"))
-    if tail == REPAIRED and not (day and int(day.group(1) + "1") <= 31):
-        tail = 0.9  # 'մայիսի 4 |': no digit the speck could be makes another day
+    if tail == settings.repaired_conf and not (day and int(day.group(1) + "1") <= 31):
+        tail = settings.noted_conf  # 'մայիսի 4 |': no digit the speck could be makes another day
     if min(tail, conf) < d.confidence:
         d = d.model_copy(update={"confidence": min(tail, conf)})
-    place, place_conf = place_of(place, grammar)
+    place, place_conf = place_of(place, grammar, settings)
     return DateLine(d, place, number, place_conf=place_conf, number_conf=number_conf)
 
 
 _YEARISH = re.compile(r"(?<!\w)[\dOoОоlIiі|Зз]{3,5}(?!\w)")  # a year, maybe with a digit lost or added
 _WORDS = re.compile(r"[^\W\d_]{3,}")
-DAMAGED_DATE = 0.3
-MAX_DATE_LINE = 48
 
 
-def damaged_date_line(text: str, grammar: Grammar) -> DateLine | None:
+def damaged_date_line(text: str, grammar: Grammar, settings: ExtractSettings) -> DateLine | None:
     """A line shaped like a place/date line whose date OCR damaged past reading ('Ереван, "2 мал 1720 г.',
     'Երնան, 1920 թ. մայիսի .2'): [qualifier] [Place,] [No. N —] then a short run holding a year-like number,
     with a known place, a number, a qualifier or a month word to show it is a date line. The date is read
-    as far as it goes (year, month) and always with a low confidence, so a reviewer sees it."""
+    as far as it goes (year, month) and always with a low confidence (`damaged_date_conf`), so a reviewer
+    sees it."""
     text = text.strip()
-    if len(text) > MAX_DATE_LINE or text.endswith((":", ";", "?", "!")):
+    if len(text) > settings.max_damaged_date_line or text.endswith((":", ";", "?", "!")):
         return None
     pos = 0
     qualifier = re.match(rf"(?:{phrases(grammar.words('date_qualifiers'))})\s*", text, re.IGNORECASE)
@@ -178,7 +178,7 @@ def damaged_date_line(text: str, grammar: Grammar) -> DateLine | None:
     words = _WORDS.findall(rest)
     if not year or sum(ch.isdigit() for ch in year.group()) < 2 or len(words) > 3:
         return None  # no year, or a sentence rather than a date
-    place, place_conf = place_of(printed, grammar) if printed else (None, CLEAN)
+    place, place_conf = place_of(printed, grammar, settings) if printed else (None, CLEAN)
     months = [w for w in words if month_number(w, grammar) is not None]
     if not (place in grammar.places.names or number or qualifier or months):
         return None
@@ -187,12 +187,12 @@ def damaged_date_line(text: str, grammar: Grammar) -> DateLine | None:
     if value is not None and 1700 <= value <= 2100:
         iso = f"{value:04d}" + (f"-{month_number(months[0], grammar):02d}" if months else "")
     start = 0 if qualifier else pos
-    date = ParsedDate(iso=iso, date_text=text[start:], confidence=DAMAGED_DATE, start=start, end=len(text),
-                      qualifier=qualifier.group().strip() if qualifier else None)
+    date = ParsedDate(iso=iso, date_text=text[start:], confidence=settings.damaged_date_conf, start=start,
+                      end=len(text), qualifier=qualifier.group().strip() if qualifier else None)
     return DateLine(date, place, number, place_conf=place_conf)
 
 
-def place_of(printed: str, grammar: Grammar) -> tuple[str | None, float]:
+def place_of(printed: str, grammar: Grammar, settings: ExtractSettings) -> tuple[str | None, float]:
     """A place as printed, or the grammar's spelling of a known place OCR damaged ('Երնան' → 'Երևան')."""
     if not printed:
         return None, CLEAN
@@ -200,9 +200,9 @@ def place_of(printed: str, grammar: Grammar) -> tuple[str | None, float]:
     if printed in names or len(printed) < 4:
         return printed, CLEAN
     if printed[:1].islower() and printed[:1].upper() + printed[1:] in names:
-        return printed[:1].upper() + printed[1:], REPAIRED
-    hit = match_keyword(printed, names, min_fuzzy_len=4, cutoff=75)
-    return (hit[0], min(hit[1], FUZZY)) if hit else (printed, CLEAN)
+        return printed[:1].upper() + printed[1:], settings.repaired_conf
+    hit = match_keyword(printed, names, min_fuzzy_len=4, cutoff=75, settings=settings)
+    return (hit[0], min(hit[1], settings.fuzzy_conf)) if hit else (printed, CLEAN)
 
 
 def role_after_title(text: str, lg: LanguageGrammar, title_caps: bool) -> str | None:

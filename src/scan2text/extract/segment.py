@@ -20,7 +20,6 @@ from scan2text.extract.headers import (
     ADDRESSEE,
     BODY,
     CITATION,
-    DAMAGED_DATE,
     DATE,
     JUNK,
     NUMBER,
@@ -38,7 +37,7 @@ from scan2text.extract.headers import (
 )
 from scan2text.extract.page_starts import page_starts
 from scan2text.extract.shapes import ShapeHeader, ShapeReader
-from scan2text.extract.tolerant import CLEAN, FUZZY, clean_text, script_of
+from scan2text.extract.tolerant import CLEAN, clean_text, script_of
 from scan2text.grammar import Grammar, LanguageGrammar, default_grammar
 from scan2text.models import Line, Page
 from scan2text.settings import ExtractSettings
@@ -108,9 +107,9 @@ class _Segmenter:
         self.lines = lines
         self.g = grammar
         self.s = settings
-        self.types = [type_word(sl.clean, sl.mask, grammar) for sl in lines]
+        self.types = [type_word(sl.clean, sl.mask, grammar, settings) for sl in lines]
         self.numbers = [number_line(sl.clean, grammar) for sl in lines]
-        self.cites = [citation_start(sl.clean, grammar) for sl in lines]
+        self.cites = [citation_start(sl.clean, grammar, settings) for sl in lines]
         # Specks and punch holes OCR'd as '~', "'", 'i', and stamps or edge shadows OCR'd as a low-confidence
         # word in another script ('ԷԲքսԵԼ1ՇՏ.' on an English page): kept in the text, ignored as context.
         scripts = self.page_scripts = _page_scripts(lines)
@@ -126,10 +125,10 @@ class _Segmenter:
     def date_at(self, j: int) -> DateLine | None:
         """The place/date line starting at j, also when OCR broke it over two lines."""
         if j not in self._dates:
-            found = date_line(self.lines[j].clean, self.g)
+            found = date_line(self.lines[j].clean, self.g, self.s)
             if found is None and j + 1 < len(self.lines) and len(self.lines[j].clean) < 40:
                 joined = self.lines[j].clean.strip() + " " + self.lines[j + 1].clean.strip()
-                found = date_line(joined, self.g)
+                found = date_line(joined, self.g, self.s)
                 head = len(self.lines[j].clean.strip())
                 if found and found.date.start < head < found.date.end:
                     found.lines = 2
@@ -141,7 +140,7 @@ class _Segmenter:
     def damaged_at(self, j: int) -> DateLine | None:
         """A place/date line at j whose date OCR damaged past reading (found only where a date line is due)."""
         if j not in self._damaged:
-            self._damaged[j] = damaged_date_line(self.lines[j].clean, self.g)
+            self._damaged[j] = damaged_date_line(self.lines[j].clean, self.g, self.s)
         return self._damaged[j]
 
     def prev(self, i: int) -> int:
@@ -235,7 +234,7 @@ class _Segmenter:
             s += 1
         roles, dl = self.header_zone(i)
         if dl is not None:
-            s += 2 if dl.date.confidence > DAMAGED_DATE else 1
+            s += 2 if dl.date.confidence > self.s.damaged_date_conf else 1
         if len(roles) > 1 and roles[1] in (ADDRESSEE, SUBJECT):
             s += 1
         return s
@@ -279,7 +278,7 @@ class _Segmenter:
                 cite_open = False
                 continue
             if cite_open and self.cites[i] is None and self.numbers[i] is None and (self._script_changes(i) or (
-                    not continues_citation(self.lines[self.prev(i)].clean, self.lines[i].clean, self.g))):
+                    not continues_citation(self.lines[self.prev(i)].clean, self.lines[i].clean, self.g, self.s))):
                 starts.append((i, False))  # the citation ended its document: this is text of another
             cite_open = self.cites[i] is not None or (cite_open and (not starts or starts[-1][0] != i))
         return starts
@@ -330,7 +329,7 @@ def _label(seg: _Segmenter, a: int, b: int, header: bool) -> Segment:
     if header:
         if seg.numbers[a] is not None and a + 1 < b:
             out.collection_number = seg.numbers[a]
-            out.collection_number_conf = FUZZY if a in seg.bare_number else CLEAN
+            out.collection_number_conf = seg.s.fuzzy_conf if a in seg.bare_number else CLEAN
             roles[0] = NUMBER
             k = 1
             while a + k < b - 1 and seg.junk[a + k]:

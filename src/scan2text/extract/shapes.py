@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from scan2text.extract.dates import ParsedDate, find_dates
 from scan2text.extract.headers import is_caps, number_patterns, place_of, split_prefix, type_word
-from scan2text.extract.tolerant import CLEAN, FUZZY, join_lines, match_keyword, phrases, strip_specks
+from scan2text.extract.tolerant import CLEAN, join_lines, match_keyword, phrases, strip_specks
 from scan2text.grammar import Grammar
 from scan2text.settings import ExtractSettings
 
@@ -77,6 +77,7 @@ class ShapeReader:
     def __init__(self, texts: list[str], confs: list[float], pages: list[int], images: list[str],
                  grammar: Grammar, settings: ExtractSettings) -> None:
         self.g = grammar
+        self.s = settings
         self.max_date_line = settings.max_date_line
         self.handwriting_conf = settings.handwriting_conf
         self.ev = grammar.evidence
@@ -175,11 +176,11 @@ class ShapeReader:
                 else:
                     add("date", self.ev.date_line if pure else self.ev.date_line - 1, f"date line '{text[:40]}'")
                 h.date = date
-                h.conf["date"] = date.confidence if pure else min(date.confidence, FUZZY)
+                h.conf["date"] = date.confidence if pure else min(date.confidence, self.s.fuzzy_conf)
                 if number and h.number is None:
                     h.number, h.conf["number"] = number, CLEAN
                 if place:
-                    h.place, h.conf["place"] = place_of(place, self.g)
+                    h.place, h.conf["place"] = place_of(place, self.g, self.s)
                 elif (above := self._address_place(address_block)) is not None:
                     h.place, h.conf["place"] = above
                 h.roles[k] = "date"
@@ -200,7 +201,7 @@ class ShapeReader:
                 n += _assign(h, used, "addressee")
                 add("addressee", self.ev.addressee, f"addressee '{text[:40]}'")
                 continue
-            if (h.doc_type is None and (tw := type_word(text, [False] * len(text), self.g))
+            if (h.doc_type is None and (tw := type_word(text, [False] * len(text), self.g, self.s))
                     and not text.endswith((".", ",", ";"))):
                 add("doc_type", self.ev.doc_type, f"document type '{text[:40]}'")
                 h.doc_type, h.conf["doc_type"] = tw[0], tw[1]
@@ -264,12 +265,12 @@ class ShapeReader:
         if len(text) > self.max_date_line:
             return None
         text = _FILING_NUMBER.sub("", text)
-        dates = [d for d in find_dates(text, grammar=self.g) if d.iso and len(d.iso) >= 10]
+        dates = [d for d in find_dates(text, grammar=self.g, settings=self.s) if d.iso and len(d.iso) >= 10]
         if not dates:
             return None
         d = dates[0]
         tail = text[d.end:].strip(" .,;։|")
-        split = split_prefix(text[: d.start], self.g)
+        split = split_prefix(text[: d.start], self.g, self.s)
         if split is not None:
             number, _nconf, place, _pconf = split
             pure = len(re.findall(r"[^\W\d_]{2,}", tail)) <= 1 and len(tail) <= 10

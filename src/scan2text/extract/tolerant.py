@@ -4,7 +4,8 @@ Typewritten Russian, Armenian and English pages come back from Tesseract with lo
 letters from the wrong script ("оп." with a Latin o), 0/O and 1/l/I swapped, lost periods and
 broken lines. Everything here repairs such damage character for character (so spans in the
 repaired text are spans in the OCR text) and reports *that* it repaired, so a field read only
-through a repair can be flagged for review instead of being silently trusted.
+through a repair can be flagged for review instead of being silently trusted. How sure a repaired or fuzzy
+reading is are the run's settings (`ExtractSettings.repaired_conf`, `fuzzy_conf`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from rapidfuzz import fuzz, process
 
 from scan2text.ocr.script import LATIN_CYRILLIC_LOOK_ALIKES as _LAT_CYR
 from scan2text.ocr.script import TO_ARMENIAN_LOOK_ALIKES as _TO_ARMN
+from scan2text.settings import ExtractSettings
 
+# A value read as printed: the top of the confidence scale. The levels below it are settings (ExtractSettings).
 CLEAN = 1.0
-REPAIRED = 0.7  # look-alike letters, 0/O, 1/l: the value is almost surely right, but a human should see it
-FUZZY = 0.6  # a keyword recognised by edit distance
+_DEFAULTS = ExtractSettings()
 
 DASHES = "-‐‑‒–—―"
 # After 'Source'/'Աղբյուր': OCR reads the Armenian '՝' as a backquote or apostrophe.
@@ -154,9 +156,10 @@ def _vocab(vocabulary: tuple[str, ...], min_len: int) -> tuple[dict[str, str], l
     return vocab, [k for k in vocab if len(k) >= min_len]
 
 
-def match_keyword(token: str, vocabulary: Iterable[str], min_fuzzy_len: int = 5,
-                  cutoff: float = 80.0) -> tuple[str, float] | None:
-    """Which vocabulary entry `token` is, and how sure: exact 1.0, after repair 0.7, fuzzy 0.6.
+def match_keyword(token: str, vocabulary: Iterable[str], min_fuzzy_len: int = 5, cutoff: float = 80.0,
+                  settings: ExtractSettings = _DEFAULTS) -> tuple[str, float] | None:
+    """Which vocabulary entry `token` is, and how sure: exact CLEAN, after repair `settings.repaired_conf`,
+    fuzzy `settings.fuzzy_conf`.
 
     Short keywords ('ф.', 'No', 'May') are only matched exactly after repair: an edit distance of
     one on three letters matches too much ordinary text.
@@ -169,13 +172,13 @@ def match_keyword(token: str, vocabulary: Iterable[str], min_fuzzy_len: int = 5,
         return vocab[key], CLEAN
     repaired = norm_key(clean_text(token)[0])
     if repaired in vocab:
-        return vocab[repaired], REPAIRED
+        return vocab[repaired], settings.repaired_conf
     if len(repaired) < min_fuzzy_len:
         return None
     best = process.extractOne(repaired, long_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
     if best is None:
         return None
-    return vocab[best[0]], FUZZY
+    return vocab[best[0]], settings.fuzzy_conf
 
 
 def join_lines(texts: list[str]) -> str:

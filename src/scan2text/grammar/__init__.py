@@ -164,7 +164,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise GrammarError(f"{path}: not valid TOML ({exc})") from exc
 
 
-def _build(data: dict[str, Any], path: Path) -> Grammar:
+def _build(data: dict[str, Any], path: Path | str) -> Grammar:
     try:
         return Grammar.model_validate(data)
     except ValidationError as exc:
@@ -182,14 +182,35 @@ def load_grammar(path: str | Path | None = None) -> Grammar:
     """The default grammar, or a user TOML merged over it (or replacing it with `extends = false`)."""
     if path is None:
         return default_grammar()
+    return grammar_from_text(read_grammar_text(path), str(path))
+
+
+def read_grammar_text(path: str | Path) -> str:
+    """A user grammar file's text: what a run keeps, so that its documents can be rebuilt with it later."""
     path = Path(path)
-    user = _read(path)
+    try:
+        return path.read_bytes().decode("utf-8")  # as tomllib reads a file: line ends kept
+    except OSError as exc:
+        raise GrammarError(f"{path}: cannot read grammar ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise GrammarError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+
+
+@lru_cache(maxsize=16)
+def grammar_from_text(text: str, origin: str = "grammar") -> Grammar:
+    """A user grammar's TOML text merged over the default (or replacing it with `extends = false`); `origin`
+    names it in errors. The same text gives the same Grammar, so the readers' caches (keyed by grammar) do not
+    grow when a store's grammar is read again for every correction."""
+    try:
+        user = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise GrammarError(f"{origin}: not valid TOML ({exc})") from exc
     extends = user.pop("extends", True)
     if not isinstance(extends, bool):
-        raise GrammarError(f"{path}: 'extends' must be true or false")
+        raise GrammarError(f"{origin}: 'extends' must be true or false")
     data = _merge(_read(DEFAULT_PATH), user) if extends else user
-    return _build(data, path)
+    return _build(data, origin)
 
 
 __all__ = ["Archive", "Evidence", "Grammar", "GrammarError", "LanguageGrammar", "Places", "default_grammar",
-           "load_grammar"]
+           "grammar_from_text", "load_grammar", "read_grammar_text"]

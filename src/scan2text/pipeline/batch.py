@@ -16,9 +16,9 @@ from pathlib import Path
 from pydantic import Field
 
 from scan2text import __version__
-from scan2text.errors import OutputError, Scan2TextError
+from scan2text.errors import ConfigError, OutputError, Scan2TextError
 from scan2text.extract import build_records
-from scan2text.grammar import load_grammar
+from scan2text.grammar import Grammar, GrammarError, default_grammar, grammar_from_text, read_grammar_text
 from scan2text.ingest import PageSource, content_hash, discover, file_folder
 from scan2text.models import Model, Page, Record
 from scan2text.ocr import tesseract
@@ -143,12 +143,12 @@ class BatchPlan:
 
     def __init__(
         self, out_dir: Path, store: Store, run_id: int, sources: list[PageSource], auto_language: bool = True,
-        grammar: str | None = None,
+        grammar: Grammar | None = None,
         lock: RunLock | None = None,
         extract: ExtractSettings | None = None,
     ) -> None:
         self.out_dir = out_dir
-        self.grammar = grammar  # a user grammar file merged over the default one, for the documents
+        self.grammar = grammar or default_grammar()  # the run's grammar (a user file merged over the default one)
         self.extract = extract or ExtractSettings()  # the run's thresholds for documents and fields
         self.store = store
         self.lock = lock  # held until the batch ends, however it ends
@@ -265,14 +265,21 @@ def plan_batch(
         # Asked for here first, so that an engine that cannot run stops the run before any page is tried.
         engine = tesseract.ensure_engine(settings.ocr.engine)
         versions = {"scan2text": __version__, "tesseract": engine.version(), "engine": engine.name}
-        run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions)
+        # The grammar file is read once: the run keeps its text, so corrections rebuild documents with it too.
+        try:
+            grammar_text = read_grammar_text(settings.grammar) if settings.grammar else None
+            grammar = grammar_from_text(grammar_text, settings.grammar) if grammar_text is not None else None
+        except GrammarError as exc:
+            raise ConfigError(str(exc)) from exc
+        run_id = store.begin_run(input_dir=str(input_path.resolve()), settings=settings, versions=versions,
+                                 grammar=grammar_text)
     except BaseException:
         store.close()
         lock.release()
         raise
     lock.describe(run_id=run_id)
     plan = BatchPlan(out_dir, store, run_id, sources, auto_language=settings.ocr.lang == "auto",
-                     grammar=settings.grammar, lock=lock, extract=settings.extract)
+                     grammar=grammar, lock=lock, extract=settings.extract)
     progress().start(len(sources))
     reader = reader_fingerprint(settings)
     hashes: dict[str, str] = {}
@@ -313,7 +320,6 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
     """Documents from the batch's pages (with their corrections), then records.jsonl and errors.jsonl."""
     store, order = plan.store, {src.id: n for n, src in enumerate(plan.sources)}
     records: list[Record] = []
-    grammar = load_grammar(plan.grammar)
     # A document never runs on from one archival file into the next, so each file folder is segmented on its
     # own: only one folder's lines (without word boxes) are in memory at a time, however large the batch.
     folders: dict[str, list[str]] = {}
@@ -321,7 +327,7 @@ def finish_batch(plan: BatchPlan) -> BatchSummary:
         folders.setdefault(file_folder(src.image), []).append(src.id)
     for page_ids in folders.values():
         pages = store.current_pages(with_words=False, page_ids=page_ids)
-        records.extend(build_records(sorted(pages, key=lambda p: order[p.id]), grammar, plan.extract))
+        records.extend(build_records(sorted(pages, key=lambda p: order[p.id]), plan.grammar, plan.extract))
     store.save_records(plan.run_id, records)
     records = store.current_records()
     write_records(plan.out_dir, records)

@@ -80,7 +80,9 @@ class StoreBase:
 
     # --- runs -----------------------------------------------------------------------------
 
-    def begin_run(self, input_dir: str, settings: Settings, versions: dict[str, str]) -> int:
+    def begin_run(self, input_dir: str, settings: Settings, versions: dict[str, str], grammar: str | None = None,
+                  ) -> int:
+        """A new run's row; `grammar` is the text of its grammar file (settings.grammar), None for the default."""
         stamp = now()
         with self.transaction() as db:
             db.execute(
@@ -89,8 +91,9 @@ class StoreBase:
             )
             batch = db.execute("SELECT id FROM batches WHERE input_dir = ?", (input_dir,)).fetchone()[0]
             cur = db.execute(
-                "INSERT INTO runs(batch_id, input_dir, started_at, settings, versions) VALUES (?, ?, ?, ?, ?)",
-                (batch, input_dir, stamp, json.dumps(settings.model_dump(mode="json")), json.dumps(versions)),
+                "INSERT INTO runs(batch_id, input_dir, started_at, settings, versions, grammar) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (batch, input_dir, stamp, json.dumps(settings.model_dump(mode="json")), json.dumps(versions), grammar),
             )
             return int(cur.lastrowid or 0)
 
@@ -165,4 +168,5 @@ def _run(row: sqlite3.Row) -> RunInfo:
         id=row["id"], input_dir=row["input_dir"], started_at=row["started_at"], finished_at=row["finished_at"],
         status=row["status"], failures=row["failures"], settings=json.loads(row["settings"]),
         versions=json.loads(row["versions"]),
+        grammar=dict(row).get("grammar"),  # none in a store of before, opened read-only (not migrated)
     )

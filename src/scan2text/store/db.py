@@ -193,7 +193,13 @@ _V2 = """
 ALTER TABLE lines ADD COLUMN geometry TEXT;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# The text of the grammar file a run was given (--grammar), NULL for the default grammar and for runs of before:
+# a correction rebuilds documents with the grammar that found them, even once the file has changed or moved.
+_V3 = """
+ALTER TABLE runs ADD COLUMN grammar TEXT;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 
 class StoreError(OutputError):

@@ -19,6 +19,7 @@ class RunInfo(Model):
     failures: int = 0
     settings: dict[str, Any] = Field(default_factory=dict)
     versions: dict[str, str] = Field(default_factory=dict)
+    grammar: str | None = None  # the text of the run's grammar file; None: the default grammar, or a run of before
 
 
 class ErrorEntry(Model):
