@@ -13,6 +13,7 @@ from scan2text.models import Line, Model, mean_conf
 from scan2text.ocr import tesseract
 from scan2text.ocr.coverage import read_uncovered
 from scan2text.ocr.noise import set_aside_noise
+from scan2text.ocr.page_numbers import reread_page_numbers
 from scan2text.ocr.restore import restore_lines
 from scan2text.ocr.script import (
     LANG_SCRIPT,
@@ -24,7 +25,6 @@ from scan2text.ocr.script import (
     sure_in,
 )
 from scan2text.ocr.script_model import as_language, better_script_model
-from scan2text.ocr.short_lines import reread_short_lines
 from scan2text.ocr.stitch import stitch, words_by_slot
 from scan2text.settings import OcrSettings
 
@@ -78,7 +78,7 @@ def ocr_page(
     if not warnings:  # a page read in the wrong language is all low-confidence fragments: keep it whole
         kept, set_aside = set_aside_noise(lines, settings)
         lines, set_aside = (kept, set_aside) if kept else (lines, [])
-        lines, set_aside, _ = reread_short_lines(image, lines, set_aside, lang, settings)
+        lines, set_aside, _ = reread_page_numbers(image, lines, set_aside, lang, settings)
     coverage, rows = None, 0
     if settings.reread_uncovered and not warnings:
         reread = read_uncovered(image, lines, set_aside, lang, settings)

@@ -138,20 +138,20 @@ class OcrSettings(Section):
         description="Lines below this mean confidence whose words are mostly fragments (stamps, handwriting, "
         "specks) are set aside from the text; 0 keeps every line",
     )
-    short_line_width: float = Field(
+    page_number_width: float = Field(
         5.0, ge=0, le=50,
         description="A line at most this many typical line heights wide (about 11 typed characters) read below "
-        "short_line_conf (a page number '- 2 -' read as 'eS') is read again piece by piece on its own ink; "
-        "0 turns this off",
+        "page_number_conf, with a page number's shape (dashes at mid-height beside one or two clusters of "
+        "glyphs: '- 2 -' read as 'eS'), is read again piece by piece on its own ink; 0 turns this off",
     )
-    short_line_conf: float = Field(
+    page_number_conf: float = Field(
         60.0, ge=0, le=100,
-        description="Short lines read below this mean confidence are read again on their own ink (see "
-        "short_line_width); real page numbers read at 14-33, short typed lines that read right at 80-96",
+        description="Page numbers read below this mean confidence are read again on their own ink (see "
+        "page_number_width); real ones read at 14-33, typed lines that read right at 80-96",
     )
-    short_line_min_conf: float = Field(
+    page_number_min_conf: float = Field(
         70.0, ge=0, le=100,
-        description="A short line's new reading replaces the old only at this confidence or above, and 10 "
+        description="A page number's new reading replaces the old only at this confidence or above, and 10 "
         "points above the old one",
     )
     reread_uncovered: bool = Field(
