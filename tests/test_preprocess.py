@@ -260,6 +260,26 @@ def test_small_type_is_enlarged_at_most_max_upscale() -> None:
     assert small.scale == pytest.approx(1.5, abs=0.001)
 
 
+def _edge_steepness(img: np.ndarray) -> float:
+    """Median gradient along the page's edges: how abruptly its strokes go from paper to ink."""
+    grad = np.hypot(cv2.Sobel(img, cv2.CV_32F, 1, 0), cv2.Sobel(img, cv2.CV_32F, 0, 1))
+    return float(np.median(grad[grad > 20]))
+
+
+@pytest.mark.unit
+def test_a_strong_enlargement_keeps_stroke_edges_sharp() -> None:
+    scan = page(ENG, "eng", dpi=75)  # FreeMono's x-height ~5 px: enlarged x2
+    cubic, report = preprocess(scan, PreprocessSettings(orientation=False))
+    linear, plain = preprocess(scan, PreprocessSettings(orientation=False, sharp_upscale_from=None))
+    assert report.scale == plain.scale == pytest.approx(2.0, abs=0.001)
+    assert any("bicubic" in step for step in report.steps) and not any("bicubic" in step for step in plain.steps)
+    # bilinear enlargement smears each edge into a ramp as wide as the factor; bicubic keeps it steeper
+    assert _edge_steepness(cubic) > 1.1 * _edge_steepness(linear)
+    # a mild enlargement stays bilinear (bicubic's overshoot on JPEG noise cost words on a real 72 DPI letter)
+    _, mild = preprocess(page(ENG, "eng", dpi=125), PreprocessSettings(orientation=False))
+    assert 1.0 < mild.scale < 1.5 and not any("bicubic" in step for step in mild.steps)
+
+
 def _ring_centre(img: np.ndarray, diameter: float) -> np.ndarray:
     """Centre of the hollow ring marker: the one component of about its size with an empty middle."""
     ink = (img < 128).astype(np.uint8)

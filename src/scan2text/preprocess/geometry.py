@@ -75,9 +75,11 @@ def apply(m: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np
     return m[0, 0] * xs + m[0, 1] * ys + m[0, 2], m[1, 0] * xs + m[1, 1] * ys + m[1, 2]
 
 
-def warp(image: np.ndarray, m: np.ndarray, size: tuple[int, int], fill: int, nearest: bool = False) -> np.ndarray:
-    """Resample `image` through `m` (source -> destination) into a w×h canvas."""
-    flags = cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR
+def warp(image: np.ndarray, m: np.ndarray, size: tuple[int, int], fill: int, nearest: bool = False,
+         cubic: bool = False) -> np.ndarray:
+    """Resample `image` through `m` (source -> destination) into a w×h canvas: bilinear, or nearest (masks),
+    or bicubic (sharper edges for a strong enlargement)."""
+    flags = cv2.INTER_NEAREST if nearest else cv2.INTER_CUBIC if cubic else cv2.INTER_LINEAR
     return cv2.warpAffine(
         image, m[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=int(fill)
     )
