@@ -63,6 +63,9 @@ def ocr_page(
             lines = as_language(tesseract.recognize(image, model, psm=settings.psm, oem=settings.oem, file=file,
                                                     geometry=True), lang)
             basis = f"{basis}; {why}"
+    # Page numbers first: read as junk they would be weak lines for the second pass, a reading with two more
+    # models for nothing.
+    lines, _, _ = reread_page_numbers(image, lines, [], lang, settings)
     replaced = 0
     if settings.lang == "auto":
         lines, replaced = second_pass(image, lines, lang, settings)
@@ -78,7 +81,6 @@ def ocr_page(
     if not warnings:  # a page read in the wrong language is all low-confidence fragments: keep it whole
         kept, set_aside = set_aside_noise(lines, settings)
         lines, set_aside = (kept, set_aside) if kept else (lines, [])
-        lines, set_aside, _ = reread_page_numbers(image, lines, set_aside, lang, settings)
     coverage, rows = None, 0
     if settings.reread_uncovered and not warnings:
         reread = read_uncovered(image, lines, set_aside, lang, settings)
