@@ -49,17 +49,17 @@ def reread_page_numbers(
     cut = {line.id: pieces for line in candidates if (pieces := _pieces(image, line, typical))}
     if not cut:
         return lines, set_aside, 0
-    readings = _read_clusters(image, [p for pieces in cut.values() for p in pieces if not p.dash], lang, settings)
+    # Tesseract tries the second model of "hye+eng" on the glyphs the first reads weakly: one call either way.
+    extra = settings.page_number_model
+    model = f"{lang}+{extra}" if extra and extra not in lang.split("+") and extra in tesseract.installed() else lang
+    readings = _read_clusters(image, [p for pieces in cut.values() for p in pieces if not p.dash], model, settings)
     better: dict[str, Line] = {}
-    aside_ids = {line.id for line in set_aside + unread}
     for line in candidates:
         if line.id not in cut:
             continue
         new = _compose(line, cut[line.id], readings, lang)
-        # Small marks (periods, specks) are not read again, so a kept line's reading that only drops them gains
-        # nothing; a set-aside line that reads the same, but surely, is text after all.
-        if new is not None and new.conf >= settings.page_number_min_conf and new.conf > line.conf + 10 \
-                and (line.id in aside_ids or _letters(new.text) != _letters(line.text)):
+        # The same digits read surely count too: a "14" at confidence 19 is about to be set aside as a speck.
+        if new is not None and new.conf >= settings.page_number_min_conf and new.conf > line.conf + 10:
             better[line.id] = new
     if not better:
         return lines, set_aside, 0
@@ -100,10 +100,6 @@ def _unread_head_and_foot(
             box = box.model_copy(update={"x": max(box.x - round(typical), 0), "w": box.w + 2 * round(typical)})
             found.append(Line(id=f"l{next_id + len(found):04d}", text="", box=box, conf=0.0, language=lang))
     return found
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _is_candidate(line: Line, typical: float, settings: OcrSettings) -> bool:

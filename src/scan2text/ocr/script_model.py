@@ -9,19 +9,12 @@ both, and the script model's reading is kept only when it is clearly more confid
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from scan2text.models import Line, mean_conf
 from scan2text.ocr import tesseract
 from scan2text.ocr.script import line_sample
 from scan2text.settings import OcrSettings
-
-
-@cache
-def _installed() -> frozenset[str]:
-    return frozenset(tesseract.languages())
 
 
 def _letters_conf(lines: list[Line]) -> float:
@@ -32,7 +25,7 @@ def better_script_model(image: np.ndarray, lang: str, settings: OcrSettings) -> 
     """(script model, why) when `lang`'s script model (settings.script_models) reads a sample of the page clearly
     better (by settings.script_model_margin); else None."""
     model = settings.script_models.get(lang)
-    if model is None or model not in _installed():
+    if model is None or model not in tesseract.installed():
         return None
     sample = line_sample(image, settings)
     if sample is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,13 @@ def reader_identity(lang: str) -> str:
 
 def languages() -> set[str]:
     return current_engine().languages()
+
+
+@cache
+def installed() -> frozenset[str]:
+    """The models Tesseract has, asked once per process: for the optional readers (script models, page numbers)
+    that fall back to the page's own model where theirs is missing."""
+    return frozenset(languages())
 
 
 def recognize(
