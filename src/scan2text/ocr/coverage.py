@@ -157,7 +157,7 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
     unruled = image.copy()
     unruled[cv2.dilate(ink.rules, np.ones((3, 3), np.uint8)) > 0] = paper_level(image)  # with its soft edges
     found = _read_rows(unruled, rows, ink.line_height, lang, settings.oem)
-    next_id = _next_id(lines + set_aside)
+    next_id = next_line_number(lines + set_aside)
     kept, aside = list(lines), list(set_aside)
     for n, (row, line) in enumerate(found):
         line_id = f"l{next_id + n:04d}"
@@ -176,7 +176,8 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
     return Reread(kept, aside, len(rows), after)
 
 
-def _next_id(lines: list[Line]) -> int:
+def next_line_number(lines: list[Line]) -> int:
+    """The number of a line id ('l0012') that no line of `lines` has yet."""
     numbers = [int(line.id[1:5]) for line in lines if line.id[:1] == "l" and line.id[1:5].isdigit()]
     return max(numbers, default=0) + 1
 

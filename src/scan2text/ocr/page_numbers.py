@@ -19,10 +19,11 @@ import numpy as np
 
 from scan2text.models import Box, Line, Word
 from scan2text.ocr import tesseract
+from scan2text.ocr.coverage import next_line_number
+from scan2text.ocr.stitch import stitch, words_by_slot
 from scan2text.settings import OcrSettings
 
 Key = tuple[int, int, int, int]  # a piece's box as x, y, w, h
-GAP = 40  # white rows between clusters in the stitched image, so Tesseract keeps them apart
 REASON = "page number read again on its own ink"
 
 
@@ -82,7 +83,7 @@ def _unread_head_and_foot(
     top, bottom = min(line.box.y for line in lines), max(line.box.y2 for line in lines)
     level, _ = cv2.threshold(image[::2, ::2], 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     found = []
-    next_id = 1 + max((int(line.id[1:5]) for line in lines if line.id[1:5].isdigit()), default=0)
+    next_id = next_line_number(lines)
     for y0, y1, nearest in ((0, top - 1, max), (bottom + 1, image.shape[0], min)):
         if y1 - y0 < typical:
             continue
@@ -164,28 +165,15 @@ def _box(stats: np.ndarray, parts: list[int], dx: int, dy: int) -> Box:
 
 
 def _read_clusters(image: np.ndarray, clusters: list[Piece], lang: str, settings: OcrSettings) -> dict[Key, Word]:
-    """Each cluster's reading: its own pixels on white, padded by its height, all stacked into one image."""
-    pads = [max(p.box.h, 8) for p in clusters]
-    width = max(p.box.w + 2 * pad for p, pad in zip(clusters, pads, strict=True))
-    height = sum(p.box.h + 2 * pad + GAP for p, pad in zip(clusters, pads, strict=True))
-    canvas = np.full((height, width), 255, dtype=np.uint8)
-    rows: list[tuple[int, int, Piece]] = []
-    y = 0
-    for piece, pad in zip(clusters, pads, strict=True):
+    """Each cluster's reading: its own pixels alone on white, all the page's clusters stacked into one image."""
+    own_ink = np.full_like(image, 255)
+    for piece in clusters:
         b = piece.box
-        own = image[b.y : b.y2, b.x : b.x2]
-        canvas[y + pad : y + pad + b.h, pad : pad + b.w] = np.where(piece.mask, own, 255)
-        rows.append((y, y + b.h + 2 * pad, piece))
-        y += b.h + 2 * pad + GAP
-    read: dict[Key, list[Word]] = {}
-    for line in tesseract.recognize(canvas, lang, psm=6, oem=settings.oem):
-        for word in line.words:
-            middle = word.box.y + word.box.h // 2
-            for top, bottom, piece in rows:
-                if top <= middle < bottom:
-                    read.setdefault(_key(piece.box), []).append(word)
-    return {key: Word(text="".join(w.text for w in sorted(words, key=lambda w: w.box.x)), box=Box(x=key[0], y=key[1],
-                      w=key[2], h=key[3]), conf=min(w.conf for w in words)) for key, words in read.items()}
+        own_ink[b.y : b.y2, b.x : b.x2][piece.mask] = image[b.y : b.y2, b.x : b.x2][piece.mask]
+    canvas, slots = stitch(own_ink, [p.box for p in clusters], pad=max(8, max(p.box.h for p in clusters)))
+    found = words_by_slot(tesseract.recognize(canvas, lang, psm=6, oem=settings.oem), slots)
+    return {_key(clusters[n].box): Word(text="".join(w.text for w in words), box=clusters[n].box,
+                                        conf=min(w.conf for w in words)) for n, words in found.items()}
 
 
 def _key(box: Box) -> Key:
