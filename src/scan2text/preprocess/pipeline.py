@@ -46,6 +46,7 @@ class _Plan:
     size: tuple[int, int] = (0, 0)
     crop: Box | None = None
     scale: float = 1.0
+    cubic: bool = False  # resampled bicubically (a strong enlargement)
     steps: list[str] = field(default_factory=list)
     orientation: OrientationResult = field(default_factory=OrientationResult)
 
@@ -144,10 +145,13 @@ def _plan(gray: np.ndarray, sv: Survey, settings: PreprocessSettings, lang_hint:
         )
     if settings.rescale:
         plan.scale = scale_for(plan.xheight, settings)
-        sharp = settings.sharp_upscale_from is not None and plan.scale >= settings.sharp_upscale_from
+        # Enlarged bilinearly, small type's stroke edges become ramps as wide as the factor: at x2 the 6 px
+        # testimony pages lost a third more words than bicubically. At x1.33 bicubic's overshoot on JPEG noise cost
+        # words on a 72 DPI letter, so it is kept for strong enlargements.
+        plan.cubic = settings.sharp_upscale_from is not None and plan.scale >= settings.sharp_upscale_from
         plan.steps.append(
             f"scale: x-height {plan.xheight:.1f} px -> {plan.xheight * plan.scale:.1f} px (x{plan.scale:.3f}"
-            f"{', bicubic' if sharp else ''})"
+            f"{', bicubic' if plan.cubic else ''})"
         )
     plan.matrix = geometry.scale(plan.scale) @ geometry.translate(-x0, -y0) @ upright
     plan.size = (max(1, int(np.ceil((x1 - x0) * plan.scale))), max(1, int(np.ceil((y1 - y0) * plan.scale))))
@@ -231,11 +235,7 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         # warpAffine interpolates bilinearly; a strong reduction needs area averaging first to avoid aliasing
         src, to_src = geometry.shrink(gray, (max(1, round(w * plan.scale)), max(1, round(h * plan.scale))))
         m = m @ np.linalg.inv(to_src)
-    # Enlarged bilinearly, small type's stroke edges become ramps as wide as the factor: at x2 the 6 px testimony
-    # pages lost a third more words than with bicubic. At x1.33 bicubic's overshoot on JPEG noise cost words on
-    # a 72 DPI letter, so it is kept for strong enlargements.
-    sharp = settings.sharp_upscale_from is not None and plan.scale >= settings.sharp_upscale_from
-    out = geometry.warp(src, m, plan.size, fill=sv.paper, cubic=sharp)
+    out = geometry.warp(src, m, plan.size, fill=sv.paper, cubic=plan.cubic)
     xh = (plan.xheight or 10.0) * plan.scale
     flattened = False
     if settings.normalize_light:
