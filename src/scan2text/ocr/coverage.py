@@ -157,6 +157,7 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
     unruled = image.copy()
     unruled[cv2.dilate(ink.rules, np.ones((3, 3), np.uint8)) > 0] = paper_level(image)  # with its soft edges
     found = _read_rows(unruled, rows, ink.line_height, lang, settings.oem)
+    found = _retry_single_rows(unruled, found, ink.line_height, lang, settings)
     next_id = next_line_number(lines + set_aside)
     kept, aside = list(lines), list(set_aside)
     for n, (row, line) in enumerate(found):
@@ -196,6 +197,33 @@ def _read_rows(image: np.ndarray, rows: list[Box], lh: float, lang: str, oem: in
             found.append((rows[n], Line.of_words(words, lang)))
             seen.add(n)
     return found + [(row, None) for n, row in enumerate(rows) if n not in seen]
+
+
+def _retry_single_rows(image: np.ndarray, found: list[tuple[Box, Line | None]], lh: float, lang: str,
+                       settings: OcrSettings) -> list[tuple[Box, Line | None]]:
+    """Rows of one line's height that the block reading left mostly unread, read again each as a single line.
+
+    In a block, Tesseract may look for several lines in one: a line of slanted print cut at the foot of a strip
+    came back as the single letter «ե»; read as one line it reads whole. Costs a reading per row, so only a few
+    rows a page (settings.row_retries), and a retry replaces the first reading only where it reads more.
+    """
+    pad = max(4, round(0.35 * lh))
+    out, budget = [], settings.row_retries
+    for row, line in found:
+        read_width = sum(w.box.w for w in line.words) if line else 0
+        if budget and row.h <= 1.4 * lh and read_width < 0.5 * row.w:
+            budget -= 1
+            # cut out on its own: below a stitched piece's gap of paper, a single line read as nothing
+            x0, y0 = max(row.x - pad, 0), max(row.y - pad, 0)
+            crop = image[y0 : row.y2 + pad, x0 : row.x2 + pad]
+            words = [w.model_copy(update={"box": w.box.model_copy(update={"x": w.box.x + x0, "y": w.box.y + y0})})
+                     for read in tesseract.recognize(crop, lang, psm=7, oem=settings.oem) for w in read.words]
+            retry = Line.of_words(words, lang) if words else None
+            if retry is not None and sum(w.box.w for w in retry.words) > read_width and (
+                    line is None or retry.conf >= line.conf - 10):
+                line = retry
+        out.append((row, line))
+    return out
 
 
 def _merge(lines: list[Line], line_height: float, new: Line, settings: OcrSettings) -> list[Line]:

@@ -59,8 +59,10 @@ def reread_page_numbers(
         if line.id not in cut:
             continue
         new = _compose(line, cut[line.id], readings, lang)
-        # The same digits read surely count too: a "14" at confidence 19 is about to be set aside as a speck.
-        if new is not None and new.conf >= settings.page_number_min_conf and new.conf > line.conf + 10:
+        # The same digits read surely count too: a "14" at confidence 19 is about to be set aside as a speck. A
+        # number has a digit or a letter: specks beside a dash read as ".’.’" do not make one.
+        if new is not None and new.conf >= settings.page_number_min_conf and new.conf > line.conf + 10 \
+                and any(ch.isalnum() for ch in new.text):
             better[line.id] = new
     if not better:
         return lines, set_aside, 0

@@ -129,6 +129,12 @@ class OcrSettings(Section):
         description="At most this many rows of uncovered ink are re-read per page: the budget that keeps a page "
         "of scribbles cheap",
     )
+    row_retries: int = Field(
+        2, ge=0,
+        description="Rows of uncovered ink of one line's height that the block re-reading left mostly unread are "
+        "read again each as a single line, at most this many a page (a slanted line at a strip's foot read as "
+        "one letter in the block, whole as a line)",
+    )
     wrong_lang_conf: float = Field(
         50.0, ge=0, le=100,
         description="With a fixed --lang, a page read below this mean confidence is checked for its script"
