@@ -157,7 +157,7 @@ def read_uncovered(image: np.ndarray, lines: list[Line], set_aside: list[Line], 
     unruled = image.copy()
     unruled[cv2.dilate(ink.rules, np.ones((3, 3), np.uint8)) > 0] = paper_level(image)  # with its soft edges
     found = _read_rows(unruled, rows, ink.line_height, lang, settings.oem)
-    found = _retry_single_rows(unruled, found, ink.line_height, lang, settings)
+    found = retry_single_rows(unruled, found, ink.line_height, lang, settings)
     next_id = next_line_number(lines + set_aside)
     kept, aside = list(lines), list(set_aside)
     for n, (row, line) in enumerate(found):
@@ -199,7 +199,7 @@ def _read_rows(image: np.ndarray, rows: list[Box], lh: float, lang: str, oem: in
     return found + [(row, None) for n, row in enumerate(rows) if n not in seen]
 
 
-def _retry_single_rows(image: np.ndarray, found: list[tuple[Box, Line | None]], lh: float, lang: str,
+def retry_single_rows(image: np.ndarray, found: list[tuple[Box, Line | None]], lh: float, lang: str,
                        settings: OcrSettings) -> list[tuple[Box, Line | None]]:
     """Rows of one line's height that the block reading left mostly unread, read again each as a single line.
 
