@@ -14,6 +14,7 @@ early server fails to come up, the run falls back to Prefect's own temporary ser
 from __future__ import annotations
 
 import contextlib
+import http.client
 import importlib.util
 import logging
 import os
@@ -63,7 +64,9 @@ def _healthy(api_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=1) as response:
             return response.status == 200
-    except (urllib.error.URLError, OSError):
+    # Another program may take the port between our probe for a free one and the server's bind: a Dask worker
+    # of the same run answered a health check with its own handshake. That is no server of ours, not a crash.
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
         return False
 
 

@@ -21,6 +21,32 @@ def test_the_early_server_answers_and_is_stopped_with_the_run(monkeypatch):
     assert process.poll() is not None  # no server left behind
 
 
+def test_a_port_taken_by_another_program_is_no_server_of_ours():
+    # a Dask worker took the port picked for the run's server and answered the health check with its handshake
+    import socket
+    import threading
+
+    from scan2text.flows.api_server import _healthy
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer() -> None:
+        conn, _ = listener.accept()
+        conn.recv(1024)
+        conn.sendall(b"\x00\x00\x83\xabcompression\xc0\xa6python\x93\x03")
+        conn.close()
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        assert _healthy(f"http://127.0.0.1:{listener.getsockname()[1]}/api") is False
+    finally:
+        thread.join(5)
+        listener.close()
+
+
 def test_a_users_own_prefect_server_is_used_as_it_is(monkeypatch):
     monkeypatch.setenv(API_URL_ENV, "http://prefect.example:4200/api")
     with early_api_server() as api:
