@@ -84,14 +84,13 @@ def test_a_page_number_read_surely_or_on_no_better_evidence_is_left_as_it_was() 
     cleaned, _ = preprocess(page, PreprocessSettings(), "eng", read_up_down=decide_up_down)
     result = ocr_page(cleaned, OcrSettings(lang="eng"))
     # read again, a page already read changes no more: its page number now reads surely, like its typed lines
-    assert reread_page_numbers(cleaned, result.lines, result.set_aside, "eng", OcrSettings()) == (
-        result.lines, result.set_aside, 0)
+    assert reread_page_numbers(cleaned, result.lines, "eng", OcrSettings()) == (result.lines, 0)
     # a typed line read surely is no candidate, however short
     first = result.lines[1]
     sure = Line.of_words([Word(text="Sir:", box=first.words[0].box, conf=93)], "eng", "l0099")
-    assert reread_page_numbers(cleaned, [*result.lines, sure], [], "eng", OcrSettings())[2] == 0
+    assert reread_page_numbers(cleaned, [*result.lines, sure], "eng", OcrSettings())[1] == 0
     # a blank patch of paper read as a letter has no ink to read again: it stays as it was, to be judged as before
     blank = Line.of_words([Word(text="e", box=Box(x=5, y=cleaned.shape[0] - 30, w=12, h=14), conf=20)], "eng", "l9")
-    assert reread_page_numbers(cleaned, result.lines, [blank], "eng", OcrSettings()) == (result.lines, [blank], 0)
+    assert reread_page_numbers(cleaned, [*result.lines, blank], "eng", OcrSettings()) == ([*result.lines, blank], 0)
 
 

@@ -65,7 +65,7 @@ def ocr_page(
             basis = f"{basis}; {why}"
     # Page numbers first: read as junk they would be weak lines for the second pass, a reading with two more
     # models for nothing.
-    lines, _, _ = reread_page_numbers(image, lines, [], lang, settings)
+    lines, _ = reread_page_numbers(image, lines, lang, settings)
     replaced = 0
     if settings.lang == "auto":
         lines, replaced = second_pass(image, lines, lang, settings)

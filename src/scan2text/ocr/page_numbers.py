@@ -37,19 +37,19 @@ class Piece:
 
 
 def reread_page_numbers(
-    image: np.ndarray, lines: list[Line], set_aside: list[Line], lang: str, settings: OcrSettings
-) -> tuple[list[Line], list[Line], int]:
-    """(lines, set-aside lines, how many were read again): unsure page numbers replaced by their piecewise
-    reading where it is surer; a set-aside one that now reads surely, or one the reading missed, joins the text."""
+    image: np.ndarray, lines: list[Line], lang: str, settings: OcrSettings
+) -> tuple[list[Line], int]:
+    """(lines, how many were read again): unsure page numbers replaced by their piecewise reading where it is
+    surer, and one the reading missed added where it reads surely. Runs before lines are set aside as noise, so a
+    page number read as junk is mended rather than set aside."""
     if not settings.page_number_width or not lines:
-        return lines, set_aside, 0
+        return lines, 0
     typical = float(np.median([line.box.h for line in lines]))
-    candidates = [line for line in lines + set_aside if _is_candidate(line, typical, settings)]
-    unread = _unread_head_and_foot(image, lines + set_aside, typical, lang, settings)
-    candidates += unread
+    unread = _unread_head_and_foot(image, lines, typical, lang, settings)
+    candidates = [line for line in lines if _is_candidate(line, typical, settings)] + unread
     cut = {line.id: pieces for line in candidates if (pieces := _pieces(image, line, typical))}
     if not cut:
-        return lines, set_aside, 0
+        return lines, 0
     # Tesseract tries the second model of "hye+eng" on the glyphs the first reads weakly: one call either way.
     extra = settings.page_number_model
     model = f"{lang}+{extra}" if extra and extra not in lang.split("+") and extra in tesseract.installed() else lang
@@ -65,12 +65,12 @@ def reread_page_numbers(
                 and any(ch.isalnum() for ch in new.text):
             better[line.id] = new
     if not better:
-        return lines, set_aside, 0
+        return lines, 0
     kept = [better.get(line.id, line) for line in lines]
-    joined = [better[line.id] for line in set_aside + unread if line.id in better]
-    aside = [line for line in set_aside if line.id not in better]
-    kept = sorted(kept + joined, key=lambda line: (line.box.y, line.box.x)) if joined else kept
-    return kept, aside, len(better)
+    found = [better[line.id] for line in unread if line.id in better]
+    if found:
+        kept = sorted(kept + found, key=lambda line: (line.box.y, line.box.x))
+    return kept, len(better)
 
 
 def _unread_head_and_foot(
