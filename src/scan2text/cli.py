@@ -343,6 +343,11 @@ def bench_quality(
     config: Annotated[
         Path | None, typer.Option(help="Settings file (TOML or JSON) for scan2text's side, as `run` takes it")
     ] = None,
+    resample: Annotated[
+        float | None,
+        typer.Option(help="Real pages: every side reads each page resampled by this factor, e.g. 0.5 for a scan at "
+                     "half its resolution (area averaging; the scans are left as they are)"),
+    ] = None,
 ) -> None:
     """Plain Tesseract on the raw scan vs. scan2text. A sample set: CER/WER, skew error and seconds per page, by
     language and level. A folder of real pages with .gt.txt: words lost, CER and CPU per page and as medians, the
@@ -355,6 +360,8 @@ def bench_quality(
     if not root.is_dir():
         usage_error(f"{root}: not a folder")
     if (root / "truth.json").is_file():
+        if resample is not None:
+            usage_error("--resample is for a folder of real pages with .gt.txt files, not a sample set")
         from scan2text_tools.bench.quality import quality_bench
 
         print(quality_bench(root, settings.preprocess, psm=psm or 4, progress=lambda r: say(f"  {r.page.image}")))
@@ -367,7 +374,7 @@ def bench_quality(
 
     try:
         ensure_engine(settings.ocr.engine)
-        results = run_real_bench(root, settings, lang, psm, progress=show)
+        results = run_real_bench(root, settings, lang, psm, progress=show, resample=resample)
     except Scan2TextError as exc:
         usage_error(str(exc))
     print(format_real(results))

@@ -14,6 +14,9 @@ by up to four sides:
 Per page and as medians: the share of transcribed words missing from the output (`lost`, the judge), CER and
 CPU seconds. A page where scan2text loses more words than plain Tesseract is marked.
 
+`resample`: every side reads the page resampled by this factor (a copy; the scan is left as it is), as a scan
+at that share of its resolution would be: how both hold up on 72-110 DPI scans, which the pages at hand may lack.
+
     from scan2text_tools.bench.real import format_real, run_real_bench
     print(format_real(run_real_bench(Path("../shared/real-dev"))))
 """
@@ -29,12 +32,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import cv2
 from pydantic import BaseModel
 from rich.markup import escape
 
 from scan2text.diff.metrics import EditCounts, edit_counts
 from scan2text.errors import Scan2TextError
-from scan2text.ingest import PageSource, count_frames
+from scan2text.ingest import PageSource, count_frames, load_image
 from scan2text.ocr import engines
 from scan2text.ocr.script import SCRIPT_LANG, dominant_script
 from scan2text.pipeline.language_hints import LanguageHints
@@ -155,9 +159,33 @@ def _side(gt: str, read: Callable[[], tuple[str, float, str]]) -> SideResult:
     return _score(gt, text, cpu, language)
 
 
+def resampled_copy(path: Path, factor: float, folder: Path) -> Path:
+    """The scan as one at `factor` times its resolution, saved losslessly in `folder` for every side to read.
+
+    Reduced by area averaging, as a scanner's sensor averages the paper under each of its cells; enlarged
+    bicubically. The copy is grey or colour as the scan is, upright as its EXIF says, and carries no DPI tag.
+    """
+    image = load_image(PageSource(id=path.stem, path=str(path), image=path.name))
+    h, w = image.shape[:2]
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    resized = cv2.resize(image, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+    out = folder / f"{path.stem}.png"
+    if not cv2.imwrite(str(out), resized):
+        raise Scan2TextError("could not write the resampled copy", str(out))
+    return out
+
+
 def bench_real_page(root: Path, page: RealPage, settings: Settings, psm: int | None = None,
-                    ocrmypdf: bool = False, lang_hint: str | None = None) -> RealResult:
-    path = root / page.image
+                    ocrmypdf: bool = False, lang_hint: str | None = None, resample: float | None = None) -> RealResult:
+    if resample is not None and resample != 1.0:
+        with tempfile.TemporaryDirectory(prefix="scan2text-bench-") as folder:
+            copy = resampled_copy(root / page.image, resample, Path(folder))
+            return _bench_path(copy, root, page, settings, psm, ocrmypdf, lang_hint)
+    return _bench_path(root / page.image, root, page, settings, psm, ocrmypdf, lang_hint)
+
+
+def _bench_path(path: Path, root: Path, page: RealPage, settings: Settings, psm: int | None, ocrmypdf: bool,
+                lang_hint: str | None) -> RealResult:
     gt = normalize_text((root / page.gt).read_text(encoding="utf-8"))
     auto = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"lang": "auto"})})
     fixed = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"lang": page.lang})})
@@ -178,8 +206,12 @@ def run_real_bench(
     psm: int | None = None,
     ocrmypdf: bool | None = None,
     progress: Callable[[int, int, RealResult], None] | None = None,
+    resample: float | None = None,
 ) -> list[RealResult]:
-    """Every transcribed page under `root`, in path order. `ocrmypdf` None: that side runs where it is installed."""
+    """Every transcribed page under `root`, in path order. `ocrmypdf` None: that side runs where it is installed.
+    `resample`: every side reads each page resampled by this factor (see the module's notes)."""
+    if resample is not None and not 0.05 <= resample <= 4:
+        raise Scan2TextError(f"resample factor {resample:g} is out of range (0.05 to 4)")
     settings = settings or Settings()
     with_ocrmypdf = shutil.which("ocrmypdf") is not None if ocrmypdf is None else ocrmypdf
     pages = find_pages(root, lang)
@@ -188,7 +220,7 @@ def run_real_bench(
     results = []
     for i, page in enumerate(pages, 1):
         hint = hints.hint(page.image, page.image)
-        results.append(bench_real_page(root, page, settings, psm, with_ocrmypdf, hint))
+        results.append(bench_real_page(root, page, settings, psm, with_ocrmypdf, hint, resample))
         hints.learn_language(page.image, page.image, results[-1].sides[AUTO].language, tried=hint)
         hints.finished(page.image)
         if progress:
