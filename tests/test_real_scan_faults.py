@@ -1,5 +1,6 @@
 """What real scans showed, each as a small page the test makes itself: a typed line under a rule, look-alike
-capitals that are no script, faint purple carbon on yellowed paper, dots on a text line."""
+capitals that are no script, faint purple carbon on yellowed paper, dots on a text line, bold print the clean-up
+hollowed out."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from scan2text.ocr import ocr_page
 from scan2text.ocr.orientation import decide_up_down
 from scan2text.ocr.script import script_counts, sure_in
 from scan2text.preprocess import preprocess
-from scan2text.preprocess.binarize import ink_contrast, to_gray
+from scan2text.preprocess.binarize import ink_contrast, thick_strokes, to_gray
 from scan2text.settings import OcrSettings, PreprocessSettings
 from scan2text_tools.samplegen.render import render_page
 
@@ -220,3 +221,40 @@ def test_an_english_page_with_a_russian_received_stamp_is_read_as_english() -> N
         if line.language != "eng":
             assert any(word in " ".join(stamp) for word in line.text.split()), line.text
     assert [line.text for line in result.lines if line.language == "eng"][:2] == LINES[:2]
+
+
+def bold_print_in_uneven_light() -> np.ndarray:
+    """Bold, slightly blurred print at 100 DPI, the light falling off across the page: once enlarged, its strokes
+    are wider than the flattening's black-hat at its usual width (like the 1925 Armenian italic scanned at 64 DPI)."""
+    page = render_page(LINES[:4], "eng", dpi=100, seed=3, top_in=0.4, left_in=0.5, height_in=1.6)
+    ink = cv2.GaussianBlur(cv2.dilate(255 - page, np.ones((3, 3), np.uint8)), (0, 0), 0.8)
+    light = np.linspace(0.6, 1.0, page.shape[1], dtype=np.float32)[None, :]
+    return ((235 - 0.75 * ink.astype(np.float32)) * light).clip(0, 255).astype(np.uint8)
+
+
+@pytest.mark.integration
+def test_flattening_keeps_bold_print_solid() -> None:
+    scan, truth = bold_print_in_uneven_light(), "\n".join(LINES[:4])
+    cleaned, report = preprocess(scan, PreprocessSettings(), "eng")
+    assert any("widened for strokes" in step for step in report.steps), report.steps
+    text = "\n".join(line.text for line in ocr_page(cleaned, OcrSettings(lang="eng")).lines)
+    assert Levenshtein.normalized_distance(text, truth) < 0.05
+    # At its usual half x-height the black-hat keeps only the strokes' edges: hollow letters, most words lost.
+    hollow, report = preprocess(scan, PreprocessSettings(stroke_margin=0), "eng")
+    assert not any("widened" in step for step in report.steps)
+    text = "\n".join(line.text for line in ocr_page(hollow, OcrSettings(lang="eng")).lines)
+    assert Levenshtein.normalized_distance(text, truth) > 0.2
+
+
+@pytest.mark.unit
+def test_thick_strokes_are_measured_on_letters_not_on_rules_or_blots() -> None:
+    page = render_page(LINES[:4], "eng", dpi=200, seed=3, top_in=0.4, left_in=0.5, height_in=1.6)
+    xh = 14.0
+    thin = thick_strokes(page, xh)
+    bold = cv2.bitwise_not(cv2.dilate(cv2.bitwise_not(page), np.ones((5, 5), np.uint8)))
+    assert thick_strokes(bold, xh) >= thin + 3  # 4 px bolder each way
+    marked = page.copy()
+    cv2.rectangle(marked, (20, 5), (120, 90), 0, -1)  # a blot far larger than a letter
+    cv2.line(marked, (10, page.shape[0] - 12), (page.shape[1] - 10, page.shape[0] - 12), 0, 9)  # a heavy rule
+    assert thick_strokes(marked, xh) == pytest.approx(thin, abs=0.5)
+    assert thick_strokes(np.full((80, 80), 255, np.uint8), xh) == 0.0

@@ -97,6 +97,22 @@ def background_spread(gray: np.ndarray, xheight: float) -> float:
     return percentile_u8(paper, 95) - percentile_u8(paper, 5)
 
 
+def thick_strokes(gray: np.ndarray, xheight: float) -> float:
+    """Width in pixels of the page's thick strokes: the 90th percentile of stroke width over the ink of
+    letter-sized shapes (twice each ink pixel's distance to the paper), so that rules, borders and blots do not
+    count. 0 where there are no letter-sized shapes.
+    """
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[:, 2], stats[:, 3]
+    letters = (h >= 0.5 * xheight) & (h <= 2.5 * xheight) & (w >= 0.2 * xheight) & (w <= 4 * xheight)
+    letters[0] = False  # the paper
+    if not letters.any():
+        return 0.0
+    depth = cv2.distanceTransform(ink, cv2.DIST_L2, 3)[letters[labels]]
+    return 2.0 * float(np.percentile(depth, 90))
+
+
 def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2, width: float = 0.5) -> np.ndarray:
     """Keep only thin dark strokes on a white page: a morphological black-hat, contrast-normalised.
 

@@ -16,7 +16,7 @@ import numpy as np
 from scan2text.errors import PreprocessError
 from scan2text.models import Box, OrientationResult, PreprocessReport
 from scan2text.preprocess import borders, geometry
-from scan2text.preprocess.binarize import background_spread, flatten, otsu, sauvola, to_gray
+from scan2text.preprocess.binarize import background_spread, flatten, otsu, sauvola, thick_strokes, to_gray
 from scan2text.preprocess.deskew import find_skew
 from scan2text.preprocess.orientation import (
     TextLines,
@@ -243,10 +243,17 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         flattened = spread >= settings.flatten_min_spread
         if flattened:
             # the black-hat also wipes the scan bed and punch holes: both are far wider than a stroke
-            out = flatten(out, xh, settings.ink_floor, settings.stroke_width)
+            width, why = settings.stroke_width, ""
+            thick = thick_strokes(out, xh)
+            if settings.stroke_margin and thick > width * xh:
+                # A black-hat narrower than a stroke keeps only its edges: bold or blurred print (Armenian
+                # italic at 8 px, enlarged) came out as hollow outlines that no model could read.
+                width = round(thick * settings.stroke_margin / xh, 2)
+                why = f", widened for strokes {thick:.1f} px thick"
+            out = flatten(out, xh, settings.ink_floor, width)
             plan.steps.append(
-                f"background: flattened (paper spread {spread:.0f} grey levels; black-hat {settings.stroke_width:g}"
-                f" x-height, ink floor {settings.ink_floor:g})"
+                f"background: flattened (paper spread {spread:.0f} grey levels; black-hat {width:g}"
+                f" x-height{why}, ink floor {settings.ink_floor:g})"
             )
         else:
             plan.steps.append(f"background: even (paper spread {spread:.0f} grey levels), kept as scanned")

@@ -31,6 +31,12 @@ class PreprocessSettings(Section):
     stroke_width: float = Field(
         0.5, gt=0, description="Widest dark structure kept as ink by the flattening, in x-heights"
     )
+    stroke_margin: float = Field(
+        1.5, ge=0,
+        description="Where the page's thick strokes are wider than stroke_width, the flattening's black-hat is "
+        "made this many times as wide as they are: a narrower one hollows bold or blurred print out. 0: "
+        "stroke_width alone",
+    )
     ink_floor: float = Field(
         0.1, ge=0, lt=1,
         description="Ink fainter than this share of the darkest strokes is dropped (show-through, paper grain)"
