@@ -11,7 +11,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from scan2text.ocr import ocr_page
-from scan2text.ocr.orientation import decide_up_down
+from scan2text.ocr.orientation import decide_up_down, up_down_verdict
 from scan2text.pipeline.up_down import settle_up_down
 from scan2text.preprocess import preprocess
 from scan2text.settings import OcrSettings, PreprocessSettings
@@ -107,3 +107,14 @@ def test_the_cleaned_image_saved_for_a_turned_page_is_the_one_read(tmp_path) -> 
     saved = cv2.imread(str(tmp_path / "out" / page.cleaned_image), cv2.IMREAD_GRAYSCALE)
     _, read_image, _, _ = read(load_image(source), "eng")
     assert np.array_equal(saved, read_image)
+
+
+def test_a_strip_read_badly_both_ways_leaves_the_page_as_scanned() -> None:
+    # The real 1925 Armenian italic strip, read at 64 DPI by all three models at once: 35 as scanned, 52 turned.
+    # Neither reads like text; turning it sent the page to the English model and lost every word.
+    weak = up_down_verdict(35.0, 52.0, 4, "eng+rus+hye")
+    assert not weak.flip
+    assert up_down_verdict(35.0, 88.0, 4, "eng+rus+hye").flip  # upside-down text the turn reads clearly
+    assert up_down_verdict(35.0, 52.0, 4, "eng+rus+hye", settings=PreprocessSettings(flip_min_conf=0)).flip
+    # a page turned from 90 or 270 degrees has no "as scanned" to fall back on: the better reading wins
+    assert up_down_verdict(35.0, 52.0, 4, "eng+rus+hye", must_choose=True).flip

@@ -124,6 +124,11 @@ class PreprocessSettings(Section):
         description="Confidence points by which the turned reading of a strip must beat the upright one before an "
         "upright-looking page is turned (upright text reads at 85-95, upside-down at 30-50)",
     )
+    flip_min_conf: float = Field(
+        60.0, ge=0, le=100,
+        description="An upright-looking page is turned only when its strip, turned, reads at this mean confidence "
+        "or more: read badly both ways, it stays as scanned",
+    )
     hint_weak: float = Field(
         60.0, ge=0, le=100,
         description="Below this best confidence of the strip read both ways, the language hint is taken to be "
