@@ -137,8 +137,8 @@ def language_mismatch(image: np.ndarray, lang: str, mean_conf: float, settings: 
     """
     expected = {LANG_SCRIPT.get(code) for code in lang.split("+")}
     others = [code for code in SCRIPT_LANG.values() if LANG_SCRIPT[code] not in expected]
-    for sample in (line_sample(image, settings), text_band(image)):
-        if sample is None:
+    for take in (lambda: line_sample(image, settings), lambda: text_band(image)):
+        if (sample := take()) is None:
             continue
         for other in others:
             if sure_in(tesseract.recognize(sample, other, psm=6), other, settings) is not None:

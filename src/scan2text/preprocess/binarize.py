@@ -113,6 +113,19 @@ def thick_strokes(gray: np.ndarray, xheight: float) -> float:
     return 2.0 * float(np.percentile(depth, 90))
 
 
+def hat_width(gray: np.ndarray, xheight: float, width: float, margin: float) -> tuple[float, float]:
+    """The black-hat width for `flatten` (x-heights) and the page's thick strokes (px, 0 when not measured).
+
+    `width` as set, unless the page's thick strokes are wider: a black-hat narrower than a stroke keeps only its
+    edges, and bold or blurred print (Armenian italic at 8 px, enlarged) came out as hollow outlines that no
+    model could read. Then it is `margin` times their width. `margin` 0: `width` alone.
+    """
+    if not margin:
+        return width, 0.0
+    thick = thick_strokes(gray, xheight)
+    return (round(thick * margin / xheight, 2) if thick > width * xheight else width), thick
+
+
 def flatten(gray: np.ndarray, xheight: float, floor: float = 0.2, width: float = 0.5) -> np.ndarray:
     """Keep only thin dark strokes on a white page: a morphological black-hat, contrast-normalised.
 

@@ -16,7 +16,7 @@ import numpy as np
 from scan2text.errors import PreprocessError
 from scan2text.models import Box, OrientationResult, PreprocessReport
 from scan2text.preprocess import borders, geometry
-from scan2text.preprocess.binarize import background_spread, flatten, otsu, sauvola, thick_strokes, to_gray
+from scan2text.preprocess.binarize import background_spread, flatten, hat_width, otsu, sauvola, to_gray
 from scan2text.preprocess.deskew import find_skew
 from scan2text.preprocess.orientation import (
     TextLines,
@@ -225,7 +225,8 @@ def _strip(gray: np.ndarray, sv: Survey, plan: _Plan, lines: TextLines, fx: np.n
     k = settings.strip_xheight / xh
     strip_m = geometry.scale(k) @ geometry.translate(-x0, -y0) @ plan.matrix
     strip = geometry.warp(gray, strip_m, (max(8, round(sw * k)), max(8, round(sh * k))), fill=sv.paper)
-    return flatten(strip, settings.strip_xheight)
+    width, _ = hat_width(strip, settings.strip_xheight, settings.stroke_width, settings.stroke_margin)
+    return flatten(strip, settings.strip_xheight, width=width)
 
 
 def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSettings) -> np.ndarray:
@@ -243,13 +244,8 @@ def _render(gray: np.ndarray, sv: Survey, plan: _Plan, settings: PreprocessSetti
         flattened = spread >= settings.flatten_min_spread
         if flattened:
             # the black-hat also wipes the scan bed and punch holes: both are far wider than a stroke
-            width, why = settings.stroke_width, ""
-            thick = thick_strokes(out, xh)
-            if settings.stroke_margin and thick > width * xh:
-                # A black-hat narrower than a stroke keeps only its edges: bold or blurred print (Armenian
-                # italic at 8 px, enlarged) came out as hollow outlines that no model could read.
-                width = round(thick * settings.stroke_margin / xh, 2)
-                why = f", widened for strokes {thick:.1f} px thick"
+            width, thick = hat_width(out, xh, settings.stroke_width, settings.stroke_margin)
+            why = f", widened for strokes {thick:.1f} px thick" if width != settings.stroke_width else ""
             out = flatten(out, xh, settings.ink_floor, width)
             plan.steps.append(
                 f"background: flattened (paper spread {spread:.0f} grey levels; black-hat {width:g}"
