@@ -14,6 +14,7 @@ from scan2text.errors import OcrError
 from scan2text.models import Word, mean_conf
 from scan2text.ocr import tesseract
 from scan2text.ocr.script import ALL_LANGS
+from scan2text.preprocess.binarize import paper_level
 from scan2text.preprocess.orientation import UpDown
 from scan2text.settings import PreprocessSettings
 
@@ -25,8 +26,10 @@ _DEFAULTS = PreprocessSettings()
 def _stack(strip: np.ndarray) -> tuple[np.ndarray, int]:
     gap = max(10, strip.shape[0] // 4)
     turned = strip[::-1, ::-1]
-    white = np.full((gap, strip.shape[1]), 255, np.uint8)
-    return np.ascontiguousarray(np.vstack([strip, white, turned])), strip.shape[0] + gap // 2
+    # The gap is the strip's own paper: a white band beside grey paper (a page kept as scanned) split
+    # Tesseract's threshold between the two, the paper came out as ink, and nothing was read either way.
+    paper = np.full((gap, strip.shape[1]), paper_level(strip), np.uint8)
+    return np.ascontiguousarray(np.vstack([strip, paper, turned])), strip.shape[0] + gap // 2
 
 
 def read_both_ways(strip: np.ndarray, lang: str) -> tuple[float, float, int]:
