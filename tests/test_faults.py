@@ -117,7 +117,9 @@ def _lock_names_a_run(out: Path) -> bool:
 
 
 def test_a_second_run_into_the_same_out_is_refused_naming_the_first(tmp_path):
-    pages, out = _pages(tmp_path / "in", 4), tmp_path / "out"
+    # sixteen pages keep the first run's lock long enough for a second process to start, even on a loaded machine
+    # (with four, the first run finished while the second was still importing)
+    pages, out = _pages(tmp_path / "in", 16), tmp_path / "out"
     first = _start("run", pages, "--out", out, "-q", "--workers", "1")
     try:
         _wait_for(lambda: _lock_names_a_run(out), "the first run to take the lock")

@@ -192,6 +192,12 @@ def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hin
         if verdict.words < settings.up_down_min_words and abs(layout) >= sure / 2 and len(lines) >= 3:
             # too little to read: a clear ragged edge is the better witness
             flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * sure)), "layout"
+        elif not vertical and not flip and verdict.conf_turned - verdict.conf_as_is > -settings.flip_margin:
+            # Neither way clearly better (with no known language the strip is read by all three models at once,
+            # which read a 1925 Armenian italic strip at 67 upside down and 62 upright): kept as scanned for now,
+            # and checked by the main reading, in the language the page is then read in.
+            method = DEFERRED
+            evidence += f"; {DEFERRED_STEP}"
     if flip:
         w, h = plan.size
         plan.matrix = geometry.turn(2, w, h)[0] @ plan.matrix
