@@ -20,6 +20,7 @@ from scan2text.preprocess.binarize import background_spread, flatten, hat_width,
 from scan2text.preprocess.deskew import find_skew
 from scan2text.preprocess.orientation import (
     TextLines,
+    UpDown,
     UpDownReader,
     alignment,
     line_axis,
@@ -192,10 +193,11 @@ def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hin
         if verdict.words < settings.up_down_min_words and abs(layout) >= sure / 2 and len(lines) >= 3:
             # too little to read: a clear ragged edge is the better witness
             flip, confidence, method = layout < 0, min(1.0, abs(layout) / (2 * sure)), "layout"
-        elif not vertical and not flip and verdict.conf_turned - verdict.conf_as_is > -settings.flip_margin:
+        elif _inconclusive(verdict, vertical, settings.flip_margin):
             # Neither way clearly better (with no known language the strip is read by all three models at once,
-            # which read a 1925 Armenian italic strip at 67 upside down and 62 upright): kept as scanned for now,
-            # and checked by the main reading, in the language the page is then read in.
+            # which read a 1925 Armenian italic strip at 67 upside down and 62 upright): the page goes the way the
+            # strip leans for now (as scanned, unless it lies on its side), and its main reading checks it in the
+            # language the page is then read in.
             method = DEFERRED
             evidence += f"; {DEFERRED_STEP}"
     if flip:
@@ -205,6 +207,14 @@ def _up_down(gray: np.ndarray, sv: Survey, plan: _Plan, vertical: bool, lang_hin
     angle = (plan.quarters * 90) % 360
     plan.orientation = OrientationResult(angle=angle, confidence=round(confidence, 3), method=method)
     plan.steps.append(f"orientation: {angle}° by {method} ({evidence}; confidence {confidence:.2f})")
+
+
+def _inconclusive(verdict: UpDown, vertical: bool, margin: float) -> bool:
+    """A strip reading that leaves up and down open: a page on its side must go one way, and goes the way it
+    reads better, but by less than `margin`; an upright-looking one is kept as scanned without being clearly
+    better that way."""
+    lean = verdict.conf_turned - verdict.conf_as_is
+    return abs(lean) < margin if vertical else (not verdict.flip and lean > -margin)
 
 
 def _strip(gray: np.ndarray, sv: Survey, plan: _Plan, lines: TextLines, fx: np.ndarray, fy: np.ndarray,
