@@ -21,10 +21,8 @@ from scan2text.ocr.script import (
     choose_language,
     detect_script,
     dominant_script,
-    line_sample,
     script_counts,
     sure_in,
-    text_band,
 )
 from scan2text.ocr.script_model import as_language, better_script_model
 from scan2text.ocr.stitch import stitch, words_by_slot
@@ -130,23 +128,20 @@ def mean_word_conf(lines: list[Line]) -> float:
 def language_mismatch(image: np.ndarray, lang: str, mean_conf: float, settings: OcrSettings) -> list[str]:
     """A page read badly with a fixed language: is it written in another script altogether?
 
-    Only a sure reading by another script's model says so: by those models alone, on a few of the page's lines and
-    then on a band of it, as `auto` detects a script. The page's own model has just read it weakly, and a page that
-    no model reads surely (faint, tiny, damaged) is no evidence of another script: the three-model reading that
-    `auto` falls back on cost 2.2 of 4.8 s on a page scanned at 38 DPI, for no answer.
+    Only a sure reading by another script's model says so, found as `auto` detects a script but with those models
+    alone. The page's own model has just read it weakly, and a page that no model reads surely (faint, tiny,
+    damaged) is no evidence of another script: the three-model reading that `auto` falls back on cost 2.2 of
+    4.8 s on a page scanned at 38 DPI, for no answer.
     """
     expected = {LANG_SCRIPT.get(code) for code in lang.split("+")}
     others = [code for code in SCRIPT_LANG.values() if LANG_SCRIPT[code] not in expected]
-    for take in (lambda: line_sample(image, settings), lambda: text_band(image)):
-        if (sample := take()) is None:
-            continue
-        for other in others:
-            if sure_in(tesseract.recognize(sample, other, psm=6), other, settings) is not None:
-                return [
-                    f"page looks {LANG_SCRIPT[other]} but was read with '{lang}' (mean confidence {mean_conf:.0f}); "
-                    f"re-run with --lang auto or --lang {other}"
-                ]
-    return []
+    found, _ = detect_script(image, settings=settings, models=others, all_at_once=False)
+    if found is None:
+        return []
+    return [
+        f"page looks {found} but was read with '{lang}' (mean confidence {mean_conf:.0f}); "
+        f"re-run with --lang auto or --lang {SCRIPT_LANG[found]}"
+    ]
 
 
 def second_pass(image: np.ndarray, lines: list[Line], lang: str, settings: OcrSettings) -> tuple[list[Line], int]:

@@ -170,13 +170,17 @@ def _settled(counts: Counter[str], settings: OcrSettings) -> bool:
 
 
 def detect_script(
-    image: np.ndarray, first: str | None = None, settings: OcrSettings = _DEFAULTS
+    image: np.ndarray, first: str | None = None, settings: OcrSettings = _DEFAULTS,
+    models: list[str] | None = None, all_at_once: bool = True,
 ) -> tuple[str | None, Counter[str]]:
     """The page's main script: from a few of its lines, then a band through the middle of the page, read with
     one model at a time (`first` language, then the others); where no model reads either surely, from the
     letters all models at once read on the band.
+
+    `models`: the languages whose scripts are in question (default: all three). `all_at_once` False: no
+    three-model reading at the end; a page that no model reads surely has no script found.
     """
-    order = sorted(SCRIPT_LANG.values(), key=lambda lang: lang != first)
+    order = sorted(models or SCRIPT_LANG.values(), key=lambda lang: lang != first)
     sample = line_sample(image, settings)
     if sample is not None:
         hints: Counter[str] = Counter()
@@ -191,6 +195,8 @@ def detect_script(
     for lang in order:
         if (sure := sure_in(tesseract.recognize(band, lang, psm=6), lang, settings)) is not None:
             return LANG_SCRIPT[lang], sure
+    if not all_at_once:
+        return None, Counter()
     counts = _scripts_read(band, settings)
     return (counts.most_common(1)[0][0] if counts else None), counts
 
